@@ -1,0 +1,129 @@
+"""Every write to accounts: one function per business operation.
+
+Each runs in one transaction, checks the actor's permission and writes its audit entry.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from forecourt.accounts.models import ApiToken, ApiTokenScope, Rooftop, User, hash_token
+from forecourt.accounts.roles import Role
+from forecourt.core import audit
+from forecourt.core.permissions import require_permission, sees_all_rooftops
+
+TOKEN_PREFIX = "fc_"  # noqa: S105 - a marker, not a secret
+MAX_TOKEN_DAYS = 365
+
+
+@transaction.atomic
+def create_rooftop(actor: Any, **fields: Any) -> Rooftop:
+    require_permission(actor, "accounts.add_rooftop")
+    rooftop = Rooftop(**fields)
+    rooftop.full_clean()
+    rooftop.save()
+    audit.record(actor, "accounts.create_rooftop", rooftop, audit.diff({}, audit.snapshot(rooftop)))
+    return rooftop
+
+
+def _check_rooftops_reachable(actor: Any, rooftops: Iterable[Rooftop]) -> None:
+    if sees_all_rooftops(actor):
+        return
+    own = set(actor.rooftops.values_list("pk", flat=True))
+    if any(r.pk not in own for r in rooftops):
+        raise PermissionDenied("You can only assign rooftops you belong to.")
+
+
+@transaction.atomic
+def create_user(
+    actor: Any,
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    roles: Iterable[Role],
+    rooftops: Iterable[Rooftop],
+) -> User:
+    require_permission(actor, "accounts.add_user")
+    rooftops = list(rooftops)
+    roles = list(roles)
+    _check_rooftops_reachable(actor, rooftops)
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "A user with this email already exists."})
+    user = User(email=email, full_name=full_name)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
+    user.rooftops.set(rooftops)
+    audit.record(
+        actor,
+        "accounts.create_user",
+        user,
+        {
+            "email": [None, user.email],
+            "full_name": [None, user.full_name],
+            "roles": [None, sorted(r.value for r in roles)],
+            "rooftops": [None, sorted(r.pk for r in rooftops)],
+        },
+    )
+    return user
+
+
+@transaction.atomic
+def create_api_token(
+    actor: Any, *, user: User, name: str, scopes: Iterable[str], expires_in_days: int = 90
+) -> tuple[ApiToken, str]:
+    """Create a token for `user`; the raw secret is returned once and never stored."""
+    require_permission(actor, "accounts.add_apitoken")
+    _check_rooftops_reachable(actor, user.rooftops.all())
+    scopes = sorted(set(scopes))
+    unknown = set(scopes) - set(ApiTokenScope.values)
+    if unknown or not scopes:
+        raise ValidationError({"scopes": f"Choose from {', '.join(ApiTokenScope.values)}."})
+    if not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
+        raise ValidationError({"expires_in_days": f"Must be between 1 and {MAX_TOKEN_DAYS} days."})
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=raw[:10],
+        token_hash=hash_token(raw),
+        scopes=scopes,
+        created_by=actor,
+        expires_at=timezone.now() + timedelta(days=expires_in_days),
+    )
+    audit.record(
+        actor,
+        "accounts.create_api_token",
+        token,
+        {"user": [None, user.email], "name": [None, name], "scopes": [None, scopes]},
+    )
+    return token, raw
+
+
+@transaction.atomic
+def revoke_api_token(actor: Any, token: ApiToken) -> ApiToken:
+    require_permission(actor, "accounts.change_apitoken")
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(
+            actor, "accounts.revoke_api_token", token, {"revoked_at": [None, str(token.revoked_at)]}
+        )
+    return token

@@ -1,0 +1,43 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from forecourt.accounts.models import ApiTokenScope, Rooftop, User
+from forecourt.accounts.roles import Role
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+
+class UserCreateForm(forms.Form):
+    email = forms.EmailField()
+    full_name = forms.CharField(max_length=150)
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters; common passwords are refused.",
+    )
+    roles = forms.MultipleChoiceField(
+        choices=[(r.value, r.value) for r in Role], widget=forms.CheckboxSelectMultiple
+    )
+    rooftops = forms.ModelMultipleChoiceField(
+        queryset=Rooftop.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: object, rooftops: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["rooftops"].queryset = rooftops  # type: ignore[attr-defined]
+
+
+class ApiTokenCreateForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=User.objects.none())
+    name = forms.CharField(max_length=100)
+    scopes = forms.MultipleChoiceField(
+        choices=ApiTokenScope.choices, widget=forms.CheckboxSelectMultiple
+    )
+    expires_in_days = forms.IntegerField(min_value=1, max_value=365, initial=90)
+
+    def __init__(self, *args: object, users: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["user"].queryset = users  # type: ignore[attr-defined]

@@ -1,0 +1,167 @@
+import pytest
+from django.test import Client
+
+from forecourt.accounts.models import ApiToken, User
+from forecourt.accounts.roles import Role
+from forecourt.core.models import AuditEntry
+from forecourt.core.testing import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_require_login():
+    response = Client().get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_login_with_email_reaches_dashboard(salesperson):
+    client = Client()
+    response = client.post(
+        "/accounts/login/", {"username": salesperson.email, "password": TEST_PASSWORD}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/"
+    assert f"Good day, {salesperson.get_short_name()}" in response.content.decode()
+
+
+def test_wrong_password_shows_inline_error(salesperson):
+    response = Client().post(
+        "/accounts/login/", {"username": salesperson.email, "password": "nope-nope-nope"}
+    )
+    assert response.status_code == 200
+    assert "Please enter a correct email and password" in response.content.decode()
+
+
+def test_passwords_are_hashed_with_argon2id(salesperson):
+    assert salesperson.password.startswith("argon2$argon2id$")
+
+
+def test_navigation_follows_the_role(client_for, owner, salesperson):
+    owner_page = client_for(owner).get("/").content.decode()
+    sales_page = client_for(salesperson).get("/").content.decode()
+    for label in ("Users", "API tokens", "Audit log"):
+        assert f">{label}<" in owner_page
+        assert f">{label}<" not in sales_page
+    assert ">Rooftops<" in sales_page
+
+
+def test_logout_is_post_only(client_for, salesperson):
+    client = client_for(salesperson)
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_owner_creates_a_user_and_it_is_audited(client_for, owner, rooftop):
+    response = client_for(owner).post(
+        "/accounts/users/new/",
+        {
+            "email": "New.Person@Example.com",
+            "full_name": "New Person",
+            "password": "a-long-enough-passphrase",
+            "roles": [Role.SALESPERSON.value],
+            "rooftops": [rooftop.pk],
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="new.person@example.com")
+    assert user.role_names == [Role.SALESPERSON.value]
+    assert list(user.rooftops.all()) == [rooftop]
+    entry = AuditEntry.objects.get(action="accounts.create_user", object_id=str(user.pk))
+    assert entry.actor == owner
+    assert "password" not in entry.changes
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("password", "short", "This password is too short"),
+        ("password", "password12345", "This password is too common"),
+        ("email", "not-an-email", "Enter a valid email address"),
+    ],
+)
+def test_user_form_shows_inline_errors_and_saves_nothing(
+    client_for, owner, rooftop, field, value, message
+):
+    data = {
+        "email": "someone@example.com",
+        "full_name": "Someone",
+        "password": "a-long-enough-passphrase",
+        "roles": [Role.SALESPERSON.value],
+        "rooftops": [rooftop.pk],
+        field: value,
+    }
+    response = client_for(owner).post("/accounts/users/new/", data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not User.objects.filter(full_name="Someone").exists()
+
+
+def test_duplicate_email_is_an_inline_error(client_for, owner, rooftop, salesperson):
+    response = client_for(owner).post(
+        "/accounts/users/new/",
+        {
+            "email": salesperson.email.upper(),
+            "full_name": "Twin",
+            "password": "a-long-enough-passphrase",
+            "roles": [Role.SALESPERSON.value],
+            "rooftops": [rooftop.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+
+
+def test_salesperson_cannot_open_admin_pages(client_for, salesperson):
+    client = client_for(salesperson)
+    for url in (
+        "/accounts/users/",
+        "/accounts/users/new/",
+        "/accounts/tokens/",
+        "/accounts/tokens/new/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "You do not have permission" in response.content.decode()
+
+
+def test_token_created_in_the_ui_is_shown_once_then_revoked(client_for, owner, salesperson):
+    client = client_for(owner)
+    response = client.post(
+        "/accounts/tokens/new/",
+        {"user": salesperson.pk, "name": "Lot app", "scopes": ["read"], "expires_in_days": 30},
+    )
+    assert response.status_code == 200
+    token = ApiToken.objects.get(name="Lot app")
+    raw = response.context["raw"]
+    assert raw in response.content.decode()
+    listing = client.get("/accounts/tokens/").content.decode()
+    assert raw not in listing
+    assert token.prefix in listing
+    assert client.post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_unknown_page_is_a_styled_404(client_for, salesperson):
+    response = client_for(salesperson).get("/no/such/page/")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+
+
+def test_server_error_page_carries_the_request_id(rf):
+    from forecourt.core.views import server_error
+
+    request = rf.get("/")
+    request.request_id = "req-abcdef12"
+    response = server_error(request)
+    assert response.status_code == 500
+    assert "req-abcdef12" in response.content.decode()
+
+
+def test_pages_carry_a_csp_nonce_on_scripts(client_for, salesperson):
+    response = client_for(salesperson).get("/")
+    policy = response["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in policy
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in response.content.decode()

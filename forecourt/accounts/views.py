@@ -1,0 +1,90 @@
+"""Accounts pages: sign-in, rooftops, users, API tokens. Thin adapters over actions.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from forecourt.accounts import actions
+from forecourt.accounts.forms import ApiTokenCreateForm, LoginForm, UserCreateForm
+from forecourt.accounts.models import ApiToken, Rooftop, User
+from forecourt.accounts.roles import Role
+from forecourt.core.forms import add_action_errors
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def rooftop_list(request: HttpRequest) -> HttpResponse:
+    rooftops = Rooftop.objects.for_user(request.user, "view")
+    return render(request, "accounts/rooftop_list.html", {"rooftops": rooftops})
+
+
+def rooftop_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rooftop = get_object_or_404(Rooftop.objects.for_user(request.user, "view"), pk=pk)
+    users = User.objects.for_user(request.user, "view").filter(rooftops=rooftop)
+    return render(request, "accounts/rooftop_detail.html", {"rooftop": rooftop, "users": users})
+
+
+@permission_required("accounts.view_user", raise_exception=True)
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = User.objects.for_user(request.user, "view").prefetch_related("groups", "rooftops")
+    return render(request, "accounts/user_list.html", {"users": users})
+
+
+@permission_required("accounts.add_user", raise_exception=True)
+def user_create(request: HttpRequest) -> HttpResponse:
+    rooftops = Rooftop.objects.for_user(request.user, "view")
+    form = UserCreateForm(request.POST or None, rooftops=rooftops)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = actions.create_user(
+                request.user,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password"],
+                roles=[Role(r) for r in form.cleaned_data["roles"]],
+                rooftops=form.cleaned_data["rooftops"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, f"User {user.email} created.")
+            return redirect("accounts:user-list")
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@permission_required("accounts.view_apitoken", raise_exception=True)
+def token_list(request: HttpRequest) -> HttpResponse:
+    tokens = ApiToken.objects.for_user(request.user, "view").select_related("user")
+    return render(request, "accounts/token_list.html", {"tokens": tokens})
+
+
+@permission_required("accounts.add_apitoken", raise_exception=True)
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenCreateForm(request.POST or None, users=User.objects.for_user(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, raw = actions.create_api_token(request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            # The secret is shown on this response only; it is not stored anywhere.
+            return render(request, "accounts/token_created.html", {"token": token, "raw": raw})
+    return render(request, "accounts/token_form.html", {"form": form})
+
+
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken.objects.for_user(request.user, "view"), pk=pk)
+    actions.revoke_api_token(request.user, token)
+    messages.success(request, f"Token {token.name} revoked.")
+    return redirect("accounts:token-list")

@@ -1,0 +1,37 @@
+"""The JSON API at /api/v1/: one NinjaAPI, each app adds its router here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import NinjaAPI
+from ninja.security import SessionAuth
+
+from forecourt import __version__
+from forecourt.accounts.api import router as accounts_router
+from forecourt.accounts.auth import ApiTokenAuth
+from forecourt.core.api_errors import describe_errors, install_error_handlers
+
+
+class ForecourtAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        return describe_errors(super().get_openapi_schema(*args, **kwargs))
+
+
+api = ForecourtAPI(
+    title="Forecourt API",
+    version=__version__,
+    description=(
+        "The Forecourt dealership management API. Authenticate with an API token "
+        "(`Authorization: Bearer fc_...`, created by an admin) or, from the browser, "
+        "a session with its CSRF token. Every error has the shape "
+        '`{"error": {"code", "message", "request_id", "fields"}}`.'
+    ),
+    urls_namespace="api",
+    auth=[ApiTokenAuth(), SessionAuth(csrf=True)],
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+
+api.add_router("/", accounts_router)

@@ -1,0 +1,82 @@
+"""Health endpoints for load balancers and orchestrators.
+
+/health/live says the process answers (no dependencies), /health/ready says it can
+serve: database reachable, migrations applied, cache reachable when configured.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from forecourt import __version__
+
+
+def check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def check_migrations() -> None:
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if pending:
+        raise RuntimeError(f"{len(pending)} migration(s) not applied")
+
+
+def check_cache() -> None:
+    cache.set("forecourt:health", "ok", timeout=10)
+    if cache.get("forecourt:health") != "ok":
+        raise RuntimeError("cache did not return the value just written")
+
+
+def readiness_checks() -> dict[str, Callable[[], None]]:
+    checks: dict[str, Callable[[], None]] = {
+        "database": check_database,
+        "migrations": check_migrations,
+    }
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        checks["cache"] = check_cache
+    return checks
+
+
+def run_checks(checks: dict[str, Callable[[], None]]) -> tuple[bool, dict[str, dict[str, object]]]:
+    results: dict[str, dict[str, object]] = {}
+    for name, check in checks.items():
+        started = time.perf_counter()
+        try:
+            check()
+        except Exception as error:
+            # The reason is for operators; it names the failure, never credentials.
+            results[name] = {"status": "fail", "error": type(error).__name__ + ": " + str(error)}
+        else:
+            results[name] = {"status": "ok"}
+        results[name]["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
+    return all(r["status"] == "ok" for r in results.values()), results
+
+
+@login_not_required
+@never_cache
+@require_GET
+def live(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok", "version": __version__})
+
+
+@login_not_required
+@never_cache
+@require_GET
+def ready(request: HttpRequest) -> JsonResponse:
+    healthy, results = run_checks(readiness_checks())
+    return JsonResponse(
+        {"status": "ok" if healthy else "fail", "version": __version__, "checks": results},
+        status=200 if healthy else 503,
+    )

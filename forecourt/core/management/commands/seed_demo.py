@@ -1,0 +1,37 @@
+"""forecourt seed-demo: demo rooftops and one login per role (idempotent)."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from forecourt.accounts.demo import DEMO_PASSWORD, DEMO_USERS, seed_accounts
+
+
+class Command(BaseCommand):
+    help = (
+        "Load demo data: two rooftops (US and UK) and one user per role. Safe to run again: "
+        "it adds only what is missing. Refused in production."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--quiet-logins", action="store_true", help="Do not print the demo logins."
+        )
+
+    def handle(self, *args: Any, quiet_logins: bool = False, **options: Any) -> None:
+        if settings.FORECOURT_ENV == "production":
+            raise CommandError("seed-demo is refused in production: it creates known passwords.")
+        rooftops, users = seed_accounts()
+        self.stdout.write(f"Demo data: {rooftops} rooftop(s) and {users} user(s) added.")
+        if quiet_logins:
+            return
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.MIGRATE_HEADING("Demo logins (password for all: ")
+            + DEMO_PASSWORD
+            + self.style.MIGRATE_HEADING(")")
+        )
+        for demo in DEMO_USERS:
+            rooftops_text = ", ".join(demo.rooftops)
+            self.stdout.write(f"  {demo.role.value:<16} {demo.email:<36} {rooftops_text}")

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from forecourt.core import health, views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("audit/", views.audit_list, name="audit-list"),
+    path("health/live", health.live, name="health-live"),
+    path("health/ready", health.ready, name="health-ready"),
+]

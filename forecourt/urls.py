@@ -1,0 +1,28 @@
+"""Every URL in one place: one hop from a URL to the app that serves it."""
+
+from django.urls import URLPattern, URLResolver, include, path
+
+from forecourt.api import api
+
+
+def _public(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
+    """The API authenticates itself (token or session) and answers 401, never a redirect."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _public(pattern.url_patterns)
+        else:
+            pattern.callback.login_required = False  # type: ignore[attr-defined]
+    return patterns
+
+
+api_patterns, api_app_name, api_namespace = api.urls
+
+urlpatterns = [
+    path("api/v1/", include((_public(api_patterns), api_app_name), namespace=api_namespace)),
+    path("accounts/", include("forecourt.accounts.urls")),
+    path("", include("forecourt.core.urls")),
+]
+
+handler403 = "forecourt.core.views.permission_denied"
+handler404 = "forecourt.core.views.page_not_found"
+handler500 = "forecourt.core.views.server_error"
