@@ -11,6 +11,8 @@ from forecourt import __version__
 from forecourt.accounts.api import router as accounts_router
 from forecourt.accounts.auth import ApiTokenAuth
 from forecourt.core.api_errors import describe_errors, install_error_handlers
+from forecourt.core.security.api import router as security_router
+from forecourt.inventory.api import router as inventory_router
 
 
 class ForecourtAPI(NinjaAPI):
@@ -35,3 +37,5 @@ api = ForecourtAPI(
 install_error_handlers(api)
 
 api.add_router("/", accounts_router)
+api.add_router("/", inventory_router)
+api.add_router("/security", security_router)

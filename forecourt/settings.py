@@ -26,8 +26,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks_db",
     "forecourt.core",
+    "forecourt.core.security",
+    "forecourt.core.observability",
+    "forecourt.core.backups",
     "forecourt.accounts",
+    "forecourt.inventory",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +169,19 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not CONFIG.is_production
 if not CONFIG.is_production:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic fills it in production
+
+# Background work: Django's Tasks framework. The database backend needs nothing extra and
+# is shared by every app process and worker; tests run tasks immediately, in-process.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if CONFIG.env == "test"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default", "alerts", "maintenance"],
+    }
+}
 
 LOGGING = logging_config(CONFIG.log_level, CONFIG.effective_log_format)
 

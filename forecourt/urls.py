@@ -20,6 +20,10 @@ api_patterns, api_app_name, api_namespace = api.urls
 urlpatterns = [
     path("api/v1/", include((_public(api_patterns), api_app_name), namespace=api_namespace)),
     path("accounts/", include("forecourt.accounts.urls")),
+    path("inventory/", include("forecourt.inventory.urls")),
+    path("security/", include("forecourt.core.security.urls")),
+    path("system/", include("forecourt.core.observability.urls")),
+    path("backups/", include("forecourt.core.backups.urls")),
     path("", include("forecourt.core.urls")),
 ]
 

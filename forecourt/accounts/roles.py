@@ -98,8 +98,9 @@ def sync_roles(group_model: Any, permission_model: Any) -> None:
 def sync_roles_after_migrate(sender: Any, **kwargs: Any) -> None:
     from django.apps import apps as installed_apps
 
-    # post_migrate fires once per app; permissions of every app exist by the last one.
-    if sender.label != list(installed_apps.get_app_configs())[-1].label:
+    # post_migrate fires once per app with models; by the last one every permission exists.
+    with_models = [a for a in installed_apps.get_app_configs() if a.models_module is not None]
+    if sender.label != with_models[-1].label:
         return
     apps = kwargs.get("apps")
     if apps is None:  # pragma: no cover - Django always passes apps

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SecurityConfig(AppConfig):
+    name = "forecourt.core.security"
+    label = "security"
+    verbose_name = "Security"
