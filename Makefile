@@ -64,5 +64,8 @@ env-example: install ## Rewrite .env.example from the configuration schema
 openapi: install ## Rewrite docs/api/openapi.json after an intended API change
 	$(BIN)/forecourt export-openapi
 
+bench: install-dev ## Load 1M vehicles into PostgreSQL and benchmark the API (bench/run.sh)
+	bash bench/run.sh
+
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -72,8 +75,11 @@ def salesperson(make_user: Callable[..., User]) -> User:
 @pytest.fixture
 def client_for() -> Callable[[User], Client]:
     def make(user: User) -> Client:
+        from forecourt.core.security.testing import pass_mfa
+
         client = Client()
         client.force_login(user)
+        pass_mfa(client, user)  # MFA verified and recently re-authenticated (sudo mode)
         return client
 
     return make
@@ -101,3 +107,62 @@ def pytest_runtest_makereport(item: Any, call: Any) -> Any:
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+# --- Browser tests (Playwright driving Debian's Chromium) -------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(os.environ.get("FORECOURT_TEST_ARTIFACTS", "test-artifacts"))
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Skip browser tests where Chromium is missing, except in CI, where that is a failure."""
+    if Path(CHROMIUM).exists() or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason="Debian's chromium is not installed (.ci/run installs it)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def page(request: Any, live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A headless Chromium page; a screenshot lands in test-artifacts/ when the test fails."""
+    # Playwright's sync API runs an event loop in this thread; the test body's ORM use is
+    # still synchronous and safe. monkeypatch undoes it, so later tests are unaffected.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page()
+        page.set_default_timeout(10_000)
+        yield page
+        if getattr(request.node, "rep_call", None) and request.node.rep_call.failed:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        browser.close()
+
+
+@pytest.fixture
+def browser_sign_in(page: Any, live_server: Any) -> Callable[[Client], None]:
+    """Give the browser the session of a test client (signed in, second factor passed)."""
+    from django.conf import settings
+
+    def sign_in(client: Client) -> None:
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+        )
+
+    return sign_in

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 
-from forecourt.core.config import get_config
+from forecourt.core.config import get_config, parse_rate
 from forecourt.core.logging import logging_config
+from forecourt.core.observability.conf import monitoring_from_config
+from forecourt.core.security.mail_settings import mailers
 
 CONFIG = get_config()
 BASE_DIR = Path(__file__).resolve().parent
@@ -18,6 +21,10 @@ DEBUG = CONFIG.debug_enabled
 ALLOWED_HOSTS = CONFIG.effective_allowed_hosts
 FORECOURT_ENV = CONFIG.env
 FORECOURT_TRUSTED_PROXY_HOPS = CONFIG.trusted_proxy_hops
+MONITORING = monitoring_from_config(CONFIG)  # thresholds, alert channels, metrics access
+VIN_DECODER = CONFIG.vin_decoder
+VIN_DECODER_URL = CONFIG.vin_decoder_url
+VIN_DECODER_TIMEOUT = CONFIG.vin_decoder_timeout
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -26,7 +33,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "corsheaders",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "forecourt.core",
     "forecourt.core.security",
     "forecourt.core.observability",
@@ -35,18 +47,30 @@ INSTALLED_APPS = [
     "forecourt.inventory",
 ]
 
+if CONFIG.env == "test":
+    # A model with encrypted customer fields, for the encryption tests (no customers app yet).
+    INSTALLED_APPS.append("forecourt.core.security.tests.encryption_app")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "forecourt.core.middleware.RequestIdMiddleware",
+    "forecourt.core.observability.middleware.RequestLogMiddleware",
+    "forecourt.core.security.headers.SecurityHeadersMiddleware",
+    "forecourt.core.security.ratelimit.RateLimitMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "forecourt.core.security.middleware.SessionTimeoutMiddleware",
+    "forecourt.core.security.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the 429 page
 ]
 
 ROOT_URLCONF = "forecourt.urls"
@@ -64,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "forecourt.core.navigation.navigation",
+                "forecourt.core.security.context.security",
             ],
         },
     }
@@ -109,13 +134,51 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {
+        "NAME": "forecourt.core.security.passwords.MaximumLengthValidator",
+        "OPTIONS": {"max_length": 128},
+    },
+    {"NAME": "forecourt.core.security.passwords.ContextSpecificWordsValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# Authentication, MFA, lockout, sessions: forecourt/core/security (docs/authentication.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out sign-ins before the password
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60  # reset links: single use (Django's tokens), one hour
+FORECOURT_MFA_DEMO_EXEMPT = CONFIG.mfa_demo_exempt_enabled  # development only
+OTP_TOTP_ISSUER = "Forecourt"
+OTP_TOTP_THROTTLE_FACTOR = 1  # failed codes wait 1, 2, 4, 8... seconds (django-otp)
+OTP_STATIC_THROTTLE_FACTOR = 1
+AXES_FAILURE_LIMIT = 5  # per (account, client IP)
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Refused attempts during a lock are not failures: the cool-off runs from the last real one.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "forecourt.core.net.client_ip"
+AXES_USERNAME_CALLABLE = "forecourt.core.security.lockout.submitted_username"
+AXES_HANDLER = "forecourt.core.security.lockout.ForecourtAxesHandler"
+AXES_LOCKOUT_CALLABLE = "forecourt.core.security.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_DISABLE_ACCESS_LOG = True  # sessions (UserSession) and audit entries record sign-ins
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+FORECOURT_LOGIN_IP_FAILURE_LIMIT = CONFIG.login_ip_failure_limit
+FORECOURT_LOGIN_ACCOUNT_FAILURE_CEILING = CONFIG.login_account_failure_ceiling
+FORECOURT_SESSION_IDLE_TIMEOUT_MINUTES = CONFIG.session_idle_timeout_minutes
+MAILERS = mailers(CONFIG.email_url.get_secret_value() if CONFIG.email_url else None)
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = CONFIG.email_from
+
+SESSION_ENGINE = "forecourt.core.security.sessions"
+SESSION_COOKIE_AGE = CONFIG.session_max_age_hours * 60 * 60  # the absolute limit
+# __Host- cookies are only accepted over HTTPS, for this exact host, path /.
+SESSION_COOKIE_NAME = "__Host-sessionid" if CONFIG.is_production else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CONFIG.is_production else "csrftoken"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CONFIG.is_production
@@ -130,6 +193,9 @@ if CONFIG.is_production:
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading commits the dealer's whole domain to HTTPS in every browser for good: it is
+    # their decision (submitting the domain), not a default; check --deploy stays quiet on it.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^health/"]
 
@@ -147,6 +213,63 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# Rate limits (forecourt/core/security/ratelimit.py): tier -> rates, all shared by every process.
+RATE_LIMITS_ENABLED = CONFIG.rate_limiting_enabled
+RATE_LIMITS = {
+    "global": [parse_rate(CONFIG.rate_limit_global)],
+    "auth": [parse_rate(CONFIG.rate_limit_auth)],
+    "api": [parse_rate(CONFIG.rate_limit_api), parse_rate(CONFIG.rate_limit_api_daily)],
+    "expensive": [parse_rate(CONFIG.rate_limit_expensive)],
+}
+RATE_LIMIT_REDIS_URL = CONFIG.redis_url  # None: count in the database instead
+RATE_LIMIT_KEY_PREFIX = "forecourt:rl"
+# Routes whose unsafe requests count as authentication attempts (view names or paths, globs).
+RATE_LIMIT_AUTH_ROUTES = [
+    "accounts:login",
+    "*password_reset*",
+    "*password-reset*",
+    "*mfa*",
+    "*otp*",
+    "*webauthn*",
+    "*passkey*",
+    "*two_factor*",
+    "*reauth*",
+    "*sudo*",
+]
+
+# Request size: bodies read into memory, and any request at all (uploads included).
+DATA_UPLOAD_MAX_MEMORY_SIZE = CONFIG.max_request_body_bytes
+FILE_UPLOAD_MAX_MEMORY_SIZE = CONFIG.max_request_body_bytes
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FORECOURT_MAX_UPLOAD_BYTES = CONFIG.max_upload_bytes
+# Inventory photos and marketplace feeds (forecourt/inventory/photos.py, feed.py).
+FORECOURT_PHOTO_MAX_BYTES = CONFIG.photo_max_bytes
+FORECOURT_PUBLIC_BASE_URL = CONFIG.public_base_url
+
+# CORS: only the configured origins, only the API, never with cookies (tokens travel in headers).
+CORS_ALLOWED_ORIGINS = CONFIG.allowed_origins
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False
+
+# Features no page of ours uses are switched off (WebAuthn passkeys need publickey-credentials).
+PERMISSIONS_POLICY = {
+    "accelerometer": "()",
+    "camera": "()",
+    "geolocation": "()",
+    "gyroscope": "()",
+    "magnetometer": "()",
+    "microphone": "()",
+    "payment": "()",
+    "usb": "()",
+    "publickey-credentials-create": "(self)",
+    "publickey-credentials-get": "(self)",
+}
+
+# Customer-field encryption (forecourt/core/security/encryption.py): current key first.
+FIELD_ENCRYPTION_KEYS = CONFIG.effective_field_encryption_keys
+FIELD_HASH_KEY = CONFIG.effective_field_hash_key
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = CONFIG.time_zone
@@ -175,9 +298,10 @@ if not CONFIG.is_production:
 TASKS = {
     "default": {
         "BACKEND": (
-            "django.tasks.backends.immediate.ImmediateBackend"
+            # The same backends, carrying the request id into each task (observability).
+            "forecourt.core.observability.tasking.TracedImmediateBackend"
             if CONFIG.env == "test"
-            else "django_tasks_db.DatabaseBackend"
+            else "forecourt.core.observability.tasking.TracedDatabaseBackend"
         ),
         "QUEUES": ["default", "alerts", "maintenance"],
     }

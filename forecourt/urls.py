@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, include, path
 
 from forecourt.api import api
+from forecourt.core.observability.views import metrics_view
 
 
 def _public(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
@@ -23,6 +24,7 @@ urlpatterns = [
     path("inventory/", include("forecourt.inventory.urls")),
     path("security/", include("forecourt.core.security.urls")),
     path("system/", include("forecourt.core.observability.urls")),
+    path("metrics", metrics_view, name="metrics"),  # Prometheus; token or IP allowlist
     path("backups/", include("forecourt.core.backups.urls")),
     path("", include("forecourt.core.urls")),
 ]

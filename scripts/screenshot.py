@@ -1,6 +1,6 @@
 """Take the README's screenshots from a running Forecourt (make run) with Debian's Chromium.
 
-    .venv/bin/python scripts/screenshot.py http://127.0.0.1:8000 docs/img
+.venv/bin/python scripts/screenshot.py http://127.0.0.1:8000 docs/img
 """
 
 import os

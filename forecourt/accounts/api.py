@@ -18,6 +18,7 @@ from forecourt.accounts.schemas import (
 )
 from forecourt.core.api_errors import READ_ERRORS, WRITE_ERRORS, as_api_error, error_responses
 from forecourt.core.permissions import require_permission
+from forecourt.core.security import reauth
 
 router = Router(tags=["accounts"])
 
@@ -70,6 +71,7 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 )
 def create_token(request: HttpRequest, payload: ApiTokenIn) -> Status:
     require_permission(request.user, "accounts.add_apitoken")  # 403 before any lookup
+    reauth.require(request)  # browser sessions: a recent password or MFA check
     user = get_object_or_404(User.objects.for_user(request.user, "view"), pk=payload.user_id)
     try:
         token, raw = actions.create_api_token(
@@ -92,4 +94,5 @@ def create_token(request: HttpRequest, payload: ApiTokenIn) -> Status:
 )
 def revoke_token(request: HttpRequest, token_id: int) -> ApiToken:
     token = get_object_or_404(ApiToken.objects.for_user(request.user, "view"), pk=token_id)
+    reauth.require(request)  # browser sessions: a recent password or MFA check
     return actions.revoke_api_token(request.user, token)

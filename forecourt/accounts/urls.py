@@ -2,12 +2,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from forecourt.accounts import views
+from forecourt.core.security.middleware import mfa_not_required
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", mfa_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("rooftops/", views.rooftop_list, name="rooftop-list"),
     path("rooftops/<int:pk>/", views.rooftop_detail, name="rooftop-detail"),
     path("users/", views.user_list, name="user-list"),

@@ -15,6 +15,7 @@ from forecourt.accounts.forms import ApiTokenCreateForm, LoginForm, UserCreateFo
 from forecourt.accounts.models import ApiToken, Rooftop, User
 from forecourt.accounts.roles import Role
 from forecourt.core.forms import add_action_errors
+from forecourt.core.security.reauth import require_recent_auth
 
 
 class LoginView(auth_views.LoginView):
@@ -41,6 +42,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("accounts.add_user", raise_exception=True)
+@require_recent_auth
 def user_create(request: HttpRequest) -> HttpResponse:
     rooftops = Rooftop.objects.for_user(request.user, "view")
     form = UserCreateForm(request.POST or None, rooftops=rooftops)
@@ -69,6 +71,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("accounts.add_apitoken", raise_exception=True)
+@require_recent_auth
 def token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenCreateForm(request.POST or None, users=User.objects.for_user(request.user))
     if request.method == "POST" and form.is_valid():
@@ -83,6 +86,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@require_recent_auth
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken.objects.for_user(request.user, "view"), pk=pk)
     actions.revoke_api_token(request.user, token)

@@ -56,8 +56,9 @@ _DESCRIPTIONS = {
     429: "Too many requests; retry after the Retry-After header's seconds",
 }
 
-READ_ERRORS = (401, 403, 404)
-WRITE_ERRORS = (401, 403, 404, 409, 422)
+# 422 on reads: a malformed path or query parameter; 400 on writes: a body that is not JSON.
+READ_ERRORS = (401, 403, 404, 422)
+WRITE_ERRORS = (400, 401, 403, 404, 409, 422)
 
 
 def error_responses(*statuses: int) -> dict[int, type[ErrorResponse]]:

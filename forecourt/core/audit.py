@@ -49,8 +49,29 @@ def record(
     rooftop_id: int | None = None,
 ) -> AuditEntry:
     """Append one entry; request id and client IP come from the current request."""
+    entry = _entry(actor, action, obj, changes, rooftop_id)
+    entry.save()
+    return entry
+
+
+def record_many(
+    actor: Any, action: str, items: list[tuple[models.Model, dict[str, list[Any]]]]
+) -> list[AuditEntry]:
+    """Append one entry per (object, changes) in one INSERT: for bulk actions (CSV import)."""
+    return AuditEntry.objects.bulk_create(
+        _entry(actor, action, obj, changes, None) for obj, changes in items
+    )
+
+
+def _entry(
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    changes: dict[str, list[Any]] | None,
+    rooftop_id: int | None,
+) -> AuditEntry:
     is_user = getattr(actor, "is_authenticated", False)
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if is_user else None,
         actor_label=str(getattr(actor, "email", None) or actor or "system"),
         action=action,

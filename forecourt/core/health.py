@@ -39,27 +39,35 @@ def check_cache() -> None:
         raise RuntimeError("cache did not return the value just written")
 
 
-def readiness_checks() -> dict[str, Callable[[], None]]:
-    checks: dict[str, Callable[[], None]] = {
+def readiness_checks() -> dict[str, Callable[[], object]]:
+    checks: dict[str, Callable[[], object]] = {
         "database": check_database,
         "migrations": check_migrations,
     }
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         checks["cache"] = check_cache
+    # Task worker heartbeat, disk space of data folders, age of the last good backup.
+    from forecourt.core.observability.status import readiness_checks as monitoring_checks
+
+    checks.update(monitoring_checks())
     return checks
 
 
-def run_checks(checks: dict[str, Callable[[], None]]) -> tuple[bool, dict[str, dict[str, object]]]:
+def run_checks(
+    checks: dict[str, Callable[[], object]],
+) -> tuple[bool, dict[str, dict[str, object]]]:
     results: dict[str, dict[str, object]] = {}
     for name, check in checks.items():
         started = time.perf_counter()
         try:
-            check()
+            note = check()
         except Exception as error:
             # The reason is for operators; it names the failure, never credentials.
             results[name] = {"status": "fail", "error": type(error).__name__ + ": " + str(error)}
         else:
             results[name] = {"status": "ok"}
+            if isinstance(note, str):
+                results[name]["detail"] = note
         results[name]["latency_ms"] = round((time.perf_counter() - started) * 1000, 2)
     return all(r["status"] == "ok" for r in results.values()), results
 
@@ -76,6 +84,10 @@ def live(request: HttpRequest) -> JsonResponse:
 @require_GET
 def ready(request: HttpRequest) -> JsonResponse:
     healthy, results = run_checks(readiness_checks())
+    if not healthy:
+        from forecourt.core.observability.alerts import alert_unhealthy
+
+        alert_unhealthy(results)
     return JsonResponse(
         {"status": "ok" if healthy else "fail", "version": __version__, "checks": results},
         status=200 if healthy else 503,

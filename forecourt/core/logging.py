@@ -1,65 +1,117 @@
-"""Log formatting: readable lines in development, one JSON object per line in production."""
+"""Structured logging with structlog: readable lines in development, one JSON object per
+line in production, both on stdout.
+
+Every line carries the request id (of the request or task being handled) and passes
+through redaction, so passwords, tokens, cookies and sensitive customer fields never
+reach the output. Standard-library loggers (Django's, other apps') go through the same
+processors; their `extra={...}` fields become keys of the line.
+"""
 
 from __future__ import annotations
 
-import logging
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+import structlog
+from structlog.typing import EventDict, Processor, WrappedLogger
 
 from forecourt.core.request_context import current_request_id
 
-_STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+# Keys the pipeline itself writes; never redacted.
+_OWN_KEYS = frozenset({"event", "timestamp", "level", "logger", "request_id", "exception"})
 
 
-class RequestIdFilter(logging.Filter):
-    """Stamp every record with the current request id."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = getattr(record, "request_id", None) or current_request_id() or "-"
-        return True
+def add_request_id(logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
+    event_dict.setdefault("request_id", current_request_id() or "-")
+    return event_dict
 
 
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        payload: dict[str, Any] = {
-            "timestamp": datetime.fromtimestamp(record.created, tz=UTC).isoformat(),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        for key, value in vars(record).items():
-            if key not in _STANDARD_ATTRS and not key.startswith("_"):
-                payload[key] = value
-        if record.exc_info:
-            payload["exception"] = self.formatException(record.exc_info)
-        return orjson.dumps(payload, default=str).decode()
+def redact_event(logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
+    from forecourt.core.observability.redaction import REDACTED, is_sensitive_key, redact
+
+    for key, value in list(event_dict.items()):
+        if key not in _OWN_KEYS and is_sensitive_key(key):
+            event_dict[key] = REDACTED
+        else:
+            event_dict[key] = redact(value)
+    return event_dict
+
+
+def _shared_processors() -> list[Processor]:
+    return [
+        structlog.contextvars.merge_contextvars,
+        add_request_id,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True, key="timestamp"),
+    ]
+
+
+def _json_dumps(value: Any, **kwargs: Any) -> str:
+    return orjson.dumps(value, default=str).decode()
+
+
+def build_formatter(log_format: str) -> structlog.stdlib.ProcessorFormatter:
+    renderer: Processor = (
+        structlog.processors.JSONRenderer(serializer=_json_dumps)
+        if log_format == "json"
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    return structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[structlog.stdlib.ExtraAdder(), *_shared_processors()],
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            redact_event,
+            renderer,
+        ],
+    )
+
+
+def configure_structlog() -> None:
+    structlog.configure(
+        processors=[
+            structlog.stdlib.filter_by_level,
+            *_shared_processors(),
+            structlog.stdlib.PositionalArgumentsFormatter(),
+            structlog.processors.StackInfoRenderer(),
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
 
 
 def logging_config(level: str, log_format: str) -> dict[str, Any]:
+    """settings.LOGGING; also configures structlog to feed the same handler."""
+    configure_structlog()
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": RequestIdFilter}},
         "formatters": {
-            "console": {
-                "format": "%(asctime)s %(levelname)-7s [%(request_id)s] %(name)s: %(message)s"
-            },
-            "json": {"()": JsonFormatter},
+            "structured": {"()": build_formatter, "log_format": log_format},
         },
         "handlers": {
             "stdout": {
                 "class": "logging.StreamHandler",
                 "stream": "ext://sys.stdout",
-                "filters": ["request_id"],
-                "formatter": log_format,
+                "formatter": "structured",
             }
         },
         "root": {"handlers": ["stdout"], "level": level},
         "loggers": {
             "django": {"level": level, "propagate": True},
-            # Per-request lines come from our own middleware; keep runserver's terse.
-            "django.server": {"level": "WARNING", "propagate": True},
+            # Our access log (forecourt.request) has one line per request; Django's own
+            # per-request lines would repeat it. Server errors still log with the traceback.
+            "django.request": {"level": "ERROR", "propagate": True},
+            "django.server": {"level": "ERROR", "propagate": True},
+            # Tasks log their own "task finished" line with the request id.
+            "django.tasks": {"level": "WARNING", "propagate": True},
         },
     }
+
+
+def get_logger(name: str) -> Any:
+    """A structlog logger (keyword fields become keys of the line)."""
+    return structlog.get_logger(name)

@@ -21,10 +21,14 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Dashboard", "core:dashboard"),
+    NavItem("Inventory", "inventory:vehicle-list", "inventory.view_vehicle"),
     NavItem("Rooftops", "accounts:rooftop-list", "accounts.view_rooftop"),
     NavItem("Users", "accounts:user-list", "accounts.view_user"),
     NavItem("API tokens", "accounts:token-list", "accounts.view_apitoken"),
     NavItem("Audit log", "core:audit-list", "core.view_auditentry"),
+    NavItem("System status", "observability:status", "observability.view_system_status"),
+    NavItem("Access review", "security:access-review", "security.review_access"),
+    NavItem("My sessions", "security:sessions"),
 ]
 
 

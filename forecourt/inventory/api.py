@@ -1,3 +1,433 @@
-from ninja import Router
+"""Inventory API: /api/v1/vehicles. Thin adapters over actions.py and search.py.
+
+The hot reads (list, detail) skip per-row model and schema instantiation: rows come from
+`.values()` and go straight to orjson. Their `response=` declarations still describe exactly
+what they return, so the OpenAPI document stays the contract (tests check both agree).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from django.core.exceptions import ValidationError
+from django.db.models.functions import Reverse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja import Status as Respond
+from ninja.errors import HttpError
+
+from forecourt.accounts.models import Rooftop
+from forecourt.core.api_errors import READ_ERRORS, WRITE_ERRORS, as_api_error, error_responses
+from forecourt.core.idempotency import idempotent
+from forecourt.inventory import actions
+from forecourt.inventory.models import (
+    Status,
+    Vehicle,
+    VehicleCost,
+    VehicleHold,
+    VehiclePriceChange,
+    VehicleStatusChange,
+    aging_bucket,
+)
+from forecourt.inventory.schemas import (
+    CostIn,
+    CostOut,
+    DecodedVinOut,
+    HoldIn,
+    HoldOut,
+    PriceChangeIn,
+    StatusChangeIn,
+    VehicleCreate,
+    VehicleHistory,
+    VehicleOut,
+    VehiclePage,
+    VehicleUpdate,
+)
+from forecourt.inventory.search import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    BadQuery,
+    VehicleFilters,
+    detail_rows,
+    search,
+)
+from forecourt.inventory.vin import get_decoder, normalize
 
 router = Router(tags=["inventory"])
+CONDITIONAL_ERRORS = (*WRITE_ERRORS, 412)
+CENT = Decimal("0.01")
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value.quantize(CENT))
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Any:
+    return HttpResponse(
+        orjson.dumps(body, default=_default),
+        status=status,
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+def _money(value: Any) -> str | None:
+    return None if value is None else str(Decimal(value).quantize(CENT))
+
+
+def _finish_detail(row: dict[str, Any]) -> dict[str, Any]:
+    """Add what is computed from the row: true cost, days in stock, aging bucket."""
+    end = timezone.localdate(row["sold_at"]) if row["sold_at"] else timezone.localdate()
+    days = max(0, (end - row["acquired_on"]).days)
+    added = Decimal(row["added_costs"] or 0)
+    row["added_costs"] = _money(added)
+    row["true_cost"] = _money(Decimal(row["acquisition_cost"]) + added)
+    row["days_in_stock"] = days
+    row["aging_bucket"] = aging_bucket(days).value
+    for name in ("drivetrain", "transmission", "fuel_type"):
+        row[name] = row[name] or None
+    row.setdefault("vin_warnings", [])
+    return row
+
+
+def _detail(request: HttpRequest, **lookup: Any) -> dict[str, Any]:
+    queryset = Vehicle.objects.for_user(request.user, "view")
+    if "vin" in lookup:
+        reversed_vin = normalize(lookup.pop("vin"))[::-1]
+        queryset = queryset.annotate(vin_reversed=Reverse("vin")).filter(vin_reversed=reversed_vin)
+    row = detail_rows(queryset.filter(**lookup).order_by("-id")).first()
+    if row is None:
+        raise Http404
+    return _finish_detail(row)
+
+
+def _detail_response(row: dict[str, Any], status: int = 200) -> Any:
+    return json_response(row, status, {"ETag": f'"{row["version"]}"'})
+
+
+def _expected_version(request: HttpRequest, body_version: int | None) -> tuple[int, int]:
+    """(version, status for a mismatch): If-Match -> 412, a body `version` -> 409."""
+    header = request.headers.get("If-Match", "").strip()
+    if header:
+        try:
+            return int(header.removeprefix("W/").strip('"')), 412
+        except ValueError:
+            raise HttpError(400, 'If-Match must be the ETag you read, e.g. "3".') from None
+    if body_version is not None:
+        return body_version, 409
+    raise as_api_error(
+        ValidationError({"version": "Send the version you read (If-Match header or version)."})
+    )
+
+
+def _run_write(request: HttpRequest, mismatch_status: int, write: Any) -> Any:
+    try:
+        return write()
+    except ValidationError as error:
+        raise as_api_error(error) from None
+    except actions.VersionConflict as conflict:
+        raise HttpError(mismatch_status, str(conflict)) from None
+
+
+def _visible(request: HttpRequest, vehicle_id: int) -> Vehicle:
+    return get_object_or_404(Vehicle.objects.for_user(request.user, "view"), pk=vehicle_id)
+
+
+class VehicleQuery(Schema):
+    q: str = ""
+    rooftop: int | None = None
+    status: list[Status] = []
+    condition: str = ""
+    make: str = ""
+    model: str = ""
+    year_min: int | None = None
+    year_max: int | None = None
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    mileage_min: int | None = None
+    mileage_max: int | None = None
+    days_min: int | None = None
+    days_max: int | None = None
+    published: bool | None = None
+    sort: str = "-acquired_on"
+    cursor: str = ""
+    limit: int = DEFAULT_LIMIT
+
+
+@router.get(
+    "/vehicles",
+    response={200: VehiclePage, **error_responses(*READ_ERRORS, 422)},
+    summary="Search vehicles (filters, sort, keyset pages)",
+    description=(
+        "Same filters and sorts as the inventory screen. `q` matches a whole VIN, the last "
+        "6-8 characters of a VIN, a stock-number prefix, or a make/model prefix. Sort by "
+        "acquired_on, list_price, year, odometer, stock_number or make (prefix `-` for "
+        "descending). Pages are keyset pages: pass `next_cursor` back as `cursor`. There is "
+        "no total count (it would cost a scan of every match)."
+    ),
+)
+def list_vehicles(request: HttpRequest, filters: Query[VehicleQuery]) -> Any:
+    if not 1 <= filters.limit <= MAX_LIMIT:
+        raise as_api_error(ValidationError({"limit": f"Between 1 and {MAX_LIMIT}."}))
+    try:
+        parsed = VehicleFilters.from_query(request.GET)
+        page = search(
+            Vehicle.objects.for_user(request.user, "view"),
+            parsed,
+            cursor=filters.cursor,
+            limit=filters.limit,
+        )
+    except BadQuery as error:
+        raise as_api_error(ValidationError({error.field_name: str(error)})) from None
+    return json_response(
+        {"items": page.rows, "next_cursor": page.next_cursor, "has_next": page.has_next}
+    )
+
+
+@router.get(
+    "/vehicles/{vehicle_id}",
+    response={200: VehicleOut, **error_responses(*READ_ERRORS)},
+    summary="Get a vehicle by id",
+    description="The `ETag` header carries the version to send back in `If-Match`.",
+)
+def get_vehicle(request: HttpRequest, vehicle_id: int) -> Any:
+    return _detail_response(_detail(request, pk=vehicle_id))
+
+
+@router.get(
+    "/vehicles/by-vin/{vin}",
+    response={200: VehicleOut, **error_responses(*READ_ERRORS)},
+    summary="Get a vehicle by VIN (the newest unit with it)",
+)
+def get_vehicle_by_vin(request: HttpRequest, vin: str) -> Any:
+    return _detail_response(_detail(request, vin=vin))
+
+
+@router.post(
+    "/vehicles",
+    response={201: VehicleOut, **error_responses(400, *WRITE_ERRORS)},
+    summary="Receive a vehicle into stock",
+    description=(
+        "Send an `Idempotency-Key` header to make retries safe: the same key and body "
+        "return the first response again (header `Idempotent-Replayed: true`); the same key "
+        "with a different body is refused with 422."
+    ),
+)
+def create_vehicle(request: HttpRequest, payload: VehicleCreate) -> Any:
+    rooftop = get_object_or_404(
+        Rooftop.objects.for_user(request.user, "view"), pk=payload.rooftop_id
+    )
+    fields = payload.model_dump(exclude={"rooftop_id"}, exclude_none=True)
+    for name in ("drivetrain", "transmission", "fuel_type"):
+        fields.setdefault(name, "")
+
+    def run() -> tuple[int, Any, dict[str, str]]:
+        vehicle = _run_write(
+            request,
+            409,
+            lambda: actions.receive_vehicle(request.user, rooftop=rooftop, **fields),
+        )
+        row = _detail(request, pk=vehicle.pk)
+        row["vin_warnings"] = vehicle.vin_warnings
+        body = orjson.loads(orjson.dumps(row, default=_default))
+        headers = {"ETag": f'"{row["version"]}"', "Location": f"/api/v1/vehicles/{vehicle.pk}"}
+        return 201, body, headers
+
+    return idempotent(request, run)
+
+
+@router.patch(
+    "/vehicles/{vehicle_id}",
+    response={200: VehicleOut, **error_responses(400, *CONDITIONAL_ERRORS)},
+    summary="Update a vehicle (optimistic concurrency)",
+    description=(
+        'Send the version you read as `If-Match: "3"` (a stale one answers 412) or as the '
+        "`version` field (a stale one answers 409). A stale update never overwrites."
+    ),
+)
+def update_vehicle(request: HttpRequest, vehicle_id: int, payload: VehicleUpdate) -> Any:
+    vehicle = _visible(request, vehicle_id)
+    version, mismatch = _expected_version(request, payload.version)
+    fields = payload.model_dump(exclude={"version"}, exclude_unset=True)
+    _run_write(
+        request,
+        mismatch,
+        lambda: actions.update_vehicle(request.user, vehicle, expected_version=version, **fields),
+    )
+    return _detail_response(_detail(request, pk=vehicle_id))
+
+
+@router.post(
+    "/vehicles/{vehicle_id}/price",
+    response={200: VehicleOut, **error_responses(400, *CONDITIONAL_ERRORS)},
+    summary="Change prices (kept in the price history)",
+)
+def change_price(request: HttpRequest, vehicle_id: int, payload: PriceChangeIn) -> Any:
+    vehicle = _visible(request, vehicle_id)
+    version, mismatch = _expected_version(request, payload.version)
+    prices = payload.model_dump(exclude={"version", "reason"}, exclude_unset=True)
+    _run_write(
+        request,
+        mismatch,
+        lambda: actions.change_price(
+            request.user, vehicle, reason=payload.reason, expected_version=version, **prices
+        ),
+    )
+    return _detail_response(_detail(request, pk=vehicle_id))
+
+
+@router.post(
+    "/vehicles/{vehicle_id}/status",
+    response={200: VehicleOut, **error_responses(400, *CONDITIONAL_ERRORS)},
+    summary="Move a vehicle to another status (legal transitions only)",
+    description=(
+        "incoming -> in_reconditioning -> available -> sold -> delivered; also wholesale and "
+        "removed; sold/delivered -> available unwinds a sale (reason required). on_hold is "
+        "entered by placing a hold."
+    ),
+)
+def change_status(request: HttpRequest, vehicle_id: int, payload: StatusChangeIn) -> Any:
+    vehicle = _visible(request, vehicle_id)
+    version, mismatch = _expected_version(request, payload.version)
+    _run_write(
+        request,
+        mismatch,
+        lambda: actions.change_status(
+            request.user,
+            vehicle,
+            to_status=payload.status,
+            reason=payload.reason,
+            expected_version=version,
+        ),
+    )
+    return _detail_response(_detail(request, pk=vehicle_id))
+
+
+@router.post(
+    "/vehicles/{vehicle_id}/hold",
+    response={201: HoldOut, **error_responses(*WRITE_ERRORS)},
+    summary="Hold a vehicle for a deal (one deal at a time)",
+)
+def hold_vehicle(request: HttpRequest, vehicle_id: int, payload: HoldIn) -> Any:
+    vehicle = _visible(request, vehicle_id)
+    hold = _run_write(
+        request,
+        409,
+        lambda: actions.hold_vehicle(
+            request.user,
+            vehicle,
+            deal_reference=payload.deal_reference,
+            customer_name=payload.customer_name,
+            expires_at=payload.expires_at,
+        ),
+    )
+    return Respond(201, hold)
+
+
+@router.delete(
+    "/vehicles/{vehicle_id}/hold",
+    response={200: HoldOut, **error_responses(*WRITE_ERRORS)},
+    summary="Release the vehicle's hold",
+)
+def release_hold(request: HttpRequest, vehicle_id: int, reason: str = "") -> VehicleHold:
+    vehicle = _visible(request, vehicle_id)
+    return _run_write(
+        request, 409, lambda: actions.release_hold(request.user, vehicle, reason=reason)
+    )
+
+
+@router.get(
+    "/vehicles/{vehicle_id}/costs",
+    response={200: list[CostOut], **error_responses(*READ_ERRORS)},
+    summary="List a vehicle's added costs",
+)
+def list_costs(request: HttpRequest, vehicle_id: int) -> list[dict[str, Any]]:
+    vehicle = _visible(request, vehicle_id)
+    return [_cost_dict(cost) for cost in VehicleCost.objects.filter(vehicle=vehicle)]
+
+
+@router.post(
+    "/vehicles/{vehicle_id}/costs",
+    response={201: CostOut, **error_responses(*WRITE_ERRORS)},
+    summary="Add a cost (reconditioning, transport, ...) to a vehicle",
+)
+def add_cost(request: HttpRequest, vehicle_id: int, payload: CostIn) -> Any:
+    vehicle = _visible(request, vehicle_id)
+    cost = _run_write(
+        request, 409, lambda: actions.add_cost(request.user, vehicle, **payload.model_dump())
+    )
+    return Respond(201, _cost_dict(cost))
+
+
+def _cost_dict(cost: VehicleCost) -> dict[str, Any]:
+    return {
+        "id": cost.pk,
+        "kind": cost.kind,
+        "amount": _money(cost.amount),
+        "vendor": cost.vendor,
+        "incurred_on": cost.incurred_on,
+        "description": cost.description,
+        "created_at": cost.created_at,
+    }
+
+
+@router.get(
+    "/vehicles/{vehicle_id}/history",
+    response={200: VehicleHistory, **error_responses(*READ_ERRORS)},
+    summary="A vehicle's price and status history",
+)
+def vehicle_history(request: HttpRequest, vehicle_id: int) -> Any:
+    vehicle = _visible(request, vehicle_id)
+    prices = [
+        {
+            "field": p.field,
+            "old_price": _money(p.old_price),
+            "new_price": _money(p.new_price),
+            "reason": p.reason,
+            "changed_at": p.changed_at,
+            "changed_by": p.changed_by.email if p.changed_by else None,
+        }
+        for p in VehiclePriceChange.objects.filter(vehicle=vehicle).select_related("changed_by")
+    ]
+    statuses = [
+        {
+            "from_status": s.from_status,
+            "to_status": s.to_status,
+            "reason": s.reason,
+            "changed_at": s.changed_at,
+            "changed_by": s.changed_by.email if s.changed_by else None,
+        }
+        for s in VehicleStatusChange.objects.filter(vehicle=vehicle).select_related("changed_by")
+    ]
+    return json_response({"prices": prices, "statuses": statuses})
+
+
+@router.get(
+    "/vin-decode/{vin}",
+    response={200: DecodedVinOut, **error_responses(*READ_ERRORS)},
+    summary="Decode a VIN (offline, or NHTSA vPIC when configured) and find duplicates",
+)
+def decode_vin(request: HttpRequest, vin: str) -> dict[str, Any]:
+    if not request.user.has_perm("inventory.view_vehicle"):
+        raise HttpError(403, "Your role does not allow this (inventory.view_vehicle).")
+    decoded = get_decoder().decode(vin).as_dict()
+    duplicate = (
+        Vehicle.objects.for_user(request.user, "view")
+        .active()
+        .filter(vin=decoded["vin"])
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return {**decoded, "active_vehicle_id": duplicate}
+
+
+# invb's endpoints: photos, documents, warranty terms, CSV imports (api_exchange.py).
+from forecourt.inventory.api_exchange import router as exchange_router  # noqa: E402
+
+router.add_router("", exchange_router)

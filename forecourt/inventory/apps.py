@@ -5,3 +5,10 @@ class InventoryConfig(AppConfig):
     name = "forecourt.inventory"
     label = "inventory"
     verbose_name = "Inventory"
+
+    def ready(self) -> None:
+        # Marketplace feeds are rebuilt by the scheduler (`forecourt worker`) every hour.
+        from forecourt.core.scheduler import register_job
+        from forecourt.inventory.feed import FEED_SCHEDULE, enqueue_all_feeds
+
+        register_job("inventory.feeds", FEED_SCHEDULE, enqueue_all_feeds)

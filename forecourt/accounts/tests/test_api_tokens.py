@@ -133,11 +133,9 @@ def test_action_validates_scopes_and_lifetime(owner, salesperson):
         actions.create_api_token(salesperson, user=salesperson, name="x", scopes=["read"])
 
 
-def test_session_api_requests_need_csrf(salesperson, owner):
-    from django.test import Client
-
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(owner)
+def test_session_api_requests_need_csrf(salesperson, owner, client_for):
+    client = client_for(owner)
+    client.handler.enforce_csrf_checks = True
     assert client.get("/api/v1/me").status_code == 200
     response = client.post(
         "/api/v1/tokens",

@@ -16,10 +16,18 @@ def test_pages_require_login():
 
 
 def test_login_with_email_reaches_dashboard(salesperson):
+    from django_otp.oath import totp
+
+    from forecourt.core.security.testing import confirmed_totp_device
+
+    device = confirmed_totp_device(salesperson)
     client = Client()
     response = client.post(
         "/accounts/login/", {"username": salesperson.email, "password": TEST_PASSWORD}, follow=True
     )
+    verify_url = response.redirect_chain[-1][0]
+    assert verify_url.startswith("/security/mfa/verify/")  # the second factor comes next
+    response = client.post(verify_url, {"code": f"{totp(device.bin_key):06d}"}, follow=True)
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == "/"
     assert f"Good day, {salesperson.get_short_name()}" in response.content.decode()

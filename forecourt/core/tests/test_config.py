@@ -15,6 +15,11 @@ from forecourt.core.config import (
 
 VARIABLES = [variable_name(name) for name in ForecourtConfig.model_fields]
 STRONG_KEY = "k" * 30 + "9Xr2-pQ7zL0wB4vN8sT1yU6iO3eA5cD"
+FIELD_KEYS = {  # customer-field encryption keys, required in production
+    "FIELD_ENCRYPTION_KEYS": "k1:" + "A" * 43 + "=",
+    "FIELD_HASH_KEY": "B" * 43 + "=",
+    "BACKUP_ENCRYPTION_KEY": "C" * 48,  # backups, required in production
+}
 
 
 @pytest.fixture
@@ -50,11 +55,19 @@ def test_production_lists_every_problem_at_once(env):
     with pytest.raises(ConfigError) as caught:
         load_config()
     problems = problems_of(caught.value)
-    assert set(problems) == {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL"}
+    assert set(problems) == {
+        "SECRET_KEY",
+        "DEBUG",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "FIELD_ENCRYPTION_KEYS",
+        "FIELD_HASH_KEY",
+        "BACKUP_ENCRYPTION_KEY",
+    }
     assert "at least 50 characters" in problems["SECRET_KEY"]
     assert "(got 5)" in problems["SECRET_KEY"]
     message = str(caught.value)
-    assert message.startswith("Forecourt configuration is invalid (4 problem(s)):")
+    assert message.startswith("Forecourt configuration is invalid (7 problem(s)):")
     assert "example: DATABASE_URL=postgres://" in message
     assert "Traceback" not in message
 
@@ -65,6 +78,7 @@ def test_production_refuses_the_development_key(env):
         SECRET_KEY=DEVELOPMENT_SECRET_KEY,
         DATABASE_URL="postgres://u:p@db/forecourt",
         ALLOWED_HOSTS="dms.example.com",
+        **FIELD_KEYS,
     )
     with pytest.raises(ConfigError) as caught:
         load_config()
@@ -81,6 +95,7 @@ def test_valid_production_configuration(env):
         ALLOWED_ORIGINS="https://www.example-motors.com",
         REDIS_URL="redis://cache:6379/0",
         LOG_LEVEL="warning",
+        **FIELD_KEYS,
     )
     config = load_config()
     assert config.is_production

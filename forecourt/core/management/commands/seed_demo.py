@@ -18,12 +18,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet-logins", action="store_true", help="Do not print the demo logins."
         )
+        parser.add_argument(
+            "--vehicles",
+            type=int,
+            default=None,
+            help="Top the demo inventory up to this many vehicles (default 200).",
+        )
 
-    def handle(self, *args: Any, quiet_logins: bool = False, **options: Any) -> None:
+    def handle(
+        self, *args: Any, quiet_logins: bool = False, vehicles: int | None = None, **options: Any
+    ) -> None:
         if settings.FORECOURT_ENV == "production":
             raise CommandError("seed-demo is refused in production: it creates known passwords.")
         rooftops, users = seed_accounts()
         self.stdout.write(f"Demo data: {rooftops} rooftop(s) and {users} user(s) added.")
+        from forecourt.inventory.demo import DEFAULT_DEMO_VEHICLES, seed_vehicles
+
+        added = seed_vehicles(DEFAULT_DEMO_VEHICLES if vehicles is None else vehicles)
+        self.stdout.write(f"Demo inventory: {added} vehicle(s) added.")
         if quiet_logins:
             return
         self.stdout.write("")

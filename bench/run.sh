@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# make bench: load 1,000,000 vehicles into PostgreSQL, serve the app in production mode with
+# gunicorn, drive it with wrk, measure the SQL floor with pgbench, write the results.
+# Knobs: BENCH_DB (forecourt_bench) BENCH_PORT (8141) BENCH_VEHICLES (1000000)
+#        BENCH_DURATION (seconds per scenario, 15) BENCH_CONNECTIONS (16) REDIS_DB (6)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PG="postgres://postgres@127.0.0.1:5432"
+DB="${BENCH_DB:-forecourt_bench}"
+PORT="${BENCH_PORT:-8141}"
+VEHICLES="${BENCH_VEHICLES:-1000000}"
+DURATION="${BENCH_DURATION:-15}"
+CONNECTIONS="${BENCH_CONNECTIONS:-16}"
+REDIS_DB="${REDIS_DB:-6}"
+BIN=.venv/bin
+STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+OUT="bench/results/$STAMP"
+mkdir -p "$OUT"
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
+command -v pgbench >/dev/null || { echo "pgbench is needed (postgresql-client)" >&2; exit 1; }
+
+psql "$PG/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep -q 1 \
+  || createdb -h 127.0.0.1 -U postgres "$DB"
+
+# Loading and preparing run as development (seed-demo is refused in production).
+export DATABASE_URL="$PG/$DB" REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB"
+echo "== migrate and load $VEHICLES vehicles"
+start=$(date +%s)
+FORECOURT_ENV=development $BIN/forecourt migrate --noinput >/dev/null
+FORECOURT_ENV=development $BIN/forecourt seed-demo --quiet-logins --vehicles "$VEHICLES"
+echo "load: $(( $(date +%s) - start ))s" | tee "$OUT/load.txt"
+
+echo "== vacuum analyze and all-visible check"
+psql "$PG/$DB" -qc "VACUUM (ANALYZE) inventory_vehicle"
+psql "$PG/$DB" -tAc "SELECT relpages, relallvisible, reltuples::bigint FROM pg_class
+  WHERE relname = 'inventory_vehicle'" | tee "$OUT/visibility.txt"
+IFS='|' read -r pages visible tuples < "$OUT/visibility.txt"
+if (( visible * 100 < pages * 99 )); then
+  echo "inventory_vehicle is not all-visible ($visible of $pages pages)" >&2; exit 1
+fi
+psql "$PG/$DB" -tAc "SELECT indexrelid::regclass, pg_size_pretty(pg_relation_size(indexrelid))
+  FROM pg_index WHERE indrelid = 'inventory_vehicle'::regclass" > "$OUT/indexes.txt"
+
+echo "== prepare targets, query counts, SQL and EXPLAIN"
+FORECOURT_ENV=development $BIN/python bench/prepare.py "$OUT" | tee "$OUT/query_counts.json"
+
+echo "== serve with gunicorn (production settings)"
+CORES=$(nproc)
+export FORECOURT_ENV=production
+SECRET_KEY="$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(64))')"
+FIELD_ENCRYPTION_KEYS="k1:$($BIN/python -c 'import base64,os; print(base64.b64encode(os.urandom(32)).decode())')"
+FIELD_HASH_KEY="$($BIN/python -c 'import base64,os; print(base64.b64encode(os.urandom(32)).decode())')"
+BACKUP_ENCRYPTION_KEY="$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+export SECRET_KEY FIELD_ENCRYPTION_KEYS FIELD_HASH_KEY BACKUP_ENCRYPTION_KEY
+export ALLOWED_HOSTS="127.0.0.1,localhost" DATA_DIR="$OUT/data" LOG_LEVEL=WARNING
+# Limits high enough that the benchmark measures the app, not the limiter (which stays on).
+export RATE_LIMIT_GLOBAL="100000000/minute" RATE_LIMIT_API="100000000/minute"
+export RATE_LIMIT_API_DAILY="1000000000/day"
+mkdir -p "$OUT/data"
+$BIN/forecourt check-config >/dev/null || { $BIN/forecourt check-config; exit 1; }
+$BIN/forecourt collectstatic --noinput >/dev/null
+$BIN/gunicorn forecourt.wsgi:application --bind "127.0.0.1:$PORT" --workers "$CORES" \
+  --worker-class sync --log-level warning --pid "$OUT/gunicorn.pid" \
+  > "$OUT/gunicorn.log" 2>&1 &
+trap 'kill "$(cat "$OUT/gunicorn.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/health/live" && break; sleep 0.2; done
+
+TOKEN=$(sed -n 's/^token = "\(.*\)"$/\1/p' "$OUT/targets.lua")
+check() {
+  local code
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+    -H "X-Forwarded-Proto: https" -H "Host: 127.0.0.1" "http://127.0.0.1:$PORT$1")
+  [[ "$code" == 200 ]] || { echo "GET $1 answered $code, expected 200" >&2; exit 1; }
+}
+check "/api/v1/vehicles?status=available&limit=1"
+
+SCENARIOS="search_page1 search_page2_5 search_deep detail_id detail_vin stock_prefix vin_tail update_price mix"
+run_wrk() {  # name connections threads
+  WRK_JSON="$OUT/wrk_$1_c$2.json" wrk -t "$3" -c "$2" -d "${DURATION}s" --timeout 5s \
+    -s bench/mix.lua "http://127.0.0.1:$PORT" -- "$1" "$OUT/targets.lua" >/dev/null
+  echo "wrk $1 c=$2: $(cat "$OUT/wrk_$1_c$2.json")"
+}
+echo "== wrk (warm-up, then each scenario at $CONNECTIONS connections)"
+uptime > "$OUT/load_average.txt"  # the machine may be shared: record how busy it was
+WRK_JSON=/dev/null wrk -t 2 -c 8 -d 5s -s bench/mix.lua "http://127.0.0.1:$PORT" -- search_page1 "$OUT/targets.lua" >/dev/null
+for name in $SCENARIOS; do run_wrk "$name" "$CONNECTIONS" 2; done
+for name in search_page1 detail_id; do run_wrk "$name" 1 1; done
+uptime >> "$OUT/load_average.txt"
+kill "$(cat "$OUT/gunicorn.pid")" && trap - EXIT
+
+echo "== pgbench: the same SQL, no app"
+for name in $SCENARIOS; do
+  [[ -f "$OUT/pgbench_$name.sql" ]] || continue
+  for c in "$CONNECTIONS" 1; do
+    [[ "$c" == 1 && "$name" != search_page1 && "$name" != detail_id ]] && continue
+    mkdir -p "$OUT/pgbench_log_${name}_c$c"
+    (cd "$OUT/pgbench_log_${name}_c$c" && pgbench -h 127.0.0.1 -U postgres -n -c "$c" \
+      -j "$(( c < 2 ? 1 : 2 ))" -T "$DURATION" -l -f "../pgbench_$name.sql" "$DB" \
+      > ../pgbench_${name}_c$c.txt 2>&1) || true
+    echo "pgbench $name c=$c: $(grep -E '^tps' "$OUT/pgbench_${name}_c$c.txt" | head -1)"
+  done
+done
+
+$BIN/python bench/report.py "$OUT" "$CONNECTIONS"
+# Per-transaction logs are large (summarised above); targets.lua holds the bench API token.
+rm -rf "$OUT"/pgbench_log_* "$OUT/data" "$OUT/targets.lua"
+echo "Results: $OUT (and docs/performance.md)"

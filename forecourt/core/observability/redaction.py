@@ -1,0 +1,74 @@
+"""Keep secrets and sensitive customer data out of logs and alerts.
+
+Values under a sensitive key are replaced whole; free text is scrubbed of bearer
+tokens, `key=value` pairs with sensitive keys, JSON pairs and US social security numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+REDACTED = "[REDACTED]"
+
+# Substrings that make a key sensitive wherever they appear ("csrfmiddlewaretoken")...
+_SENSITIVE_PARTS = (
+    r"passw(?:or)?d|passphrase|secret|token|api[_-]?key|authori[sz]ation|cookie|csrf|session"
+    r"|social[_-]?security|date[_-]?of[_-]?birth|birth[_-]?date|licen[cs]e|income|salary|bank"
+    r"|account[_-]?number|routing[_-]?number|card[_-]?number|tax[_-]?id|signature|private[_-]?key"
+)
+# ...and short words that do only as a whole word ("dob", not "adobe").
+_SENSITIVE_WORDS = r"ssn|dob|pwd|iban|cvv|pin|sin"
+_SENSITIVE_KEY = re.compile(
+    rf"(?:{_SENSITIVE_PARTS})|(?:^|[_\-.\s])(?:{_SENSITIVE_WORDS})(?:$|[_\-.\s])", re.IGNORECASE
+)
+_ANY = rf"(?:{_SENSITIVE_PARTS}|{_SENSITIVE_WORDS})"
+
+_TEXT_PATTERNS = [
+    (re.compile(r"(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{6,}"), rf"\1 {REDACTED}"),
+    (
+        re.compile(rf"(?i)((?:^|[?&;,\s\"'{{(])\w*{_ANY}\w*=)([^&;,\s\"'}})]+)"),
+        rf"\1{REDACTED}",
+    ),
+    (
+        re.compile(rf"(?i)(\"[\w-]*?{_ANY}[\w-]*\"\s*:\s*)(\"[^\"]*\"|[^,}}\s]+)"),
+        rf'\1"{REDACTED}"',
+    ),
+    (
+        re.compile(rf"(?i)('[\w-]*?{_ANY}[\w-]*'\s*:\s*)('[^']*'|[^,}}\s]+)"),
+        rf"\1'{REDACTED}'",
+    ),
+    (re.compile(r"\b\d{3}-\d{2}-\d{4}\b"), REDACTED),
+]
+
+
+def is_sensitive_key(key: str) -> bool:
+    # camelCase keys ("apiToken", "customerDob"): separate the words first.
+    return bool(_SENSITIVE_KEY.search(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key)))
+
+
+def redact_text(text: str) -> str:
+    for pattern, replacement in _TEXT_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def redact(value: Any, *, depth: int = 0) -> Any:
+    """A copy of `value` (dicts, lists, strings) with sensitive parts replaced."""
+    if depth > 8:
+        return value
+    if isinstance(value, Mapping):
+        return {
+            key: (
+                REDACTED
+                if isinstance(key, str) and is_sensitive_key(key)
+                else redact(item, depth=depth + 1)
+            )
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple | set):
+        return [redact(item, depth=depth + 1) for item in value]
+    if isinstance(value, str):
+        return redact_text(value)
+    return value

@@ -1,0 +1,24 @@
+"""gunicorn settings, from the same typed configuration as everything else.
+
+Used by the container: gunicorn -c python:forecourt.gunicorn_conf forecourt.wsgi
+"""
+
+from forecourt.core.config import get_config
+
+_config = get_config()  # an invalid environment stops the server before it forks
+
+bind = "0.0.0.0:8000"
+workers = _config.web_concurrency
+worker_class = "sync"
+# Longer than the slowest legitimate request (exports, PDFs); the load balancer times out first.
+timeout = 60
+# On SIGTERM, requests in flight get this long to finish before workers are killed.
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so a slow leak cannot grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"
+# The reverse proxy sets X-Forwarded-Proto; trust it from anywhere inside the private network.
+forwarded_allow_ips = "*"

@@ -1,0 +1,735 @@
+"""Every write to inventory: one function per business operation.
+
+Each runs in one transaction, checks the actor's permission and rooftop, locks the vehicle
+row (so two app processes serialise on it), and writes its audit entry. Bad input raises
+ValidationError with field messages before anything is written.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from forecourt.accounts.models import Rooftop
+from forecourt.core import audit
+from forecourt.core.permissions import require_permission, sees_all_rooftops
+from forecourt.inventory.models import (
+    ACTIVE_STATUSES,
+    CostKind,
+    OdometerBrand,
+    Status,
+    StockNumberSettings,
+    Vehicle,
+    VehicleCost,
+    VehicleHold,
+    VehiclePriceChange,
+    VehicleStatusChange,
+)
+from forecourt.inventory.vin import check_vin
+
+# The legal moves; anything else is refused. ON_HOLD is entered only through hold_vehicle.
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.INCOMING: frozenset(
+        {Status.IN_RECONDITIONING, Status.AVAILABLE, Status.WHOLESALE, Status.REMOVED}
+    ),
+    Status.IN_RECONDITIONING: frozenset({Status.AVAILABLE, Status.WHOLESALE, Status.REMOVED}),
+    Status.AVAILABLE: frozenset(
+        {Status.IN_RECONDITIONING, Status.ON_HOLD, Status.SOLD, Status.WHOLESALE, Status.REMOVED}
+    ),
+    Status.ON_HOLD: frozenset({Status.AVAILABLE, Status.SOLD}),
+    Status.SOLD: frozenset({Status.DELIVERED, Status.AVAILABLE}),
+    Status.DELIVERED: frozenset({Status.AVAILABLE}),
+    Status.WHOLESALE: frozenset(),
+    Status.REMOVED: frozenset(),
+}
+UNWIND_FROM = frozenset({Status.SOLD, Status.DELIVERED})
+PRICE_FIELDS = ("list_price", "internet_price", "floor_price")
+# Fields update_vehicle may change; prices, status and rooftop have their own actions.
+EDITABLE_FIELDS = frozenset(
+    {
+        "vin",
+        "condition",
+        "year",
+        "make",
+        "model",
+        "trim",
+        "body_style",
+        "drivetrain",
+        "engine",
+        "transmission",
+        "fuel_type",
+        "exterior_color",
+        "interior_color",
+        "odometer",
+        "odometer_brand",
+        "title_status",
+        "title_brand",
+        "acquisition_source",
+        "acquired_on",
+        "acquisition_cost",
+        "lot_location",
+        "key_tag",
+        "notes",
+        "is_published",
+        "stock_number",
+    }
+)
+RECEIVE_FIELDS = EDITABLE_FIELDS | set(PRICE_FIELDS) | {"status"}
+DEFAULT_HOLD = timedelta(hours=48)
+MAX_HOLD = timedelta(days=14)
+
+
+class VersionConflict(Exception):
+    """The vehicle changed since the caller read it (optimistic concurrency)."""
+
+    def __init__(self, current_version: int) -> None:
+        self.current_version = current_version
+        super().__init__(
+            f"The vehicle was changed by someone else (now version {current_version}). "
+            "Reload it and apply your change again."
+        )
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def can_reach_rooftop(actor: Any, rooftop_id: int) -> bool:
+    return sees_all_rooftops(actor) or actor.rooftops.filter(pk=rooftop_id).exists()
+
+
+def _require_rooftop(actor: Any, rooftop_id: int) -> None:
+    if not can_reach_rooftop(actor, rooftop_id):
+        raise PermissionDenied("This vehicle belongs to a rooftop you do not work at.")
+
+
+def _lock(actor: Any, vehicle: Vehicle | int, permission: str) -> Vehicle:
+    """Check the permission, lock the row and check the rooftop. Returns the fresh row."""
+    require_permission(actor, permission)
+    pk = vehicle.pk if isinstance(vehicle, Vehicle) else vehicle
+    locked = Vehicle.objects.select_for_update().get(pk=pk)
+    _require_rooftop(actor, locked.rooftop_id)
+    return locked
+
+
+def _check_version(vehicle: Vehicle, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != vehicle.version:
+        raise VersionConflict(vehicle.version)
+
+
+def _save(vehicle: Vehicle, fields: Iterable[str]) -> None:
+    vehicle.version += 1
+    vehicle.updated_at = timezone.now()
+    vehicle.save(update_fields=[*set(fields), "version", "updated_at"])
+
+
+def _clean(vehicle: Vehicle) -> None:
+    """Field validation plus the database constraints (VIN among active units, stock no.)."""
+    vehicle.full_clean()
+
+
+def _validate_vin(vin: str) -> tuple[str, list[str]]:
+    check = check_vin(vin)
+    if not check.is_valid:
+        raise ValidationError({"vin": check.errors})
+    return check.vin, check.warnings
+
+
+def _validate_prices(values: dict[str, Any]) -> dict[str, Decimal | None]:
+    errors: dict[str, str] = {}
+    prices: dict[str, Decimal | None] = {}
+    for name in PRICE_FIELDS:
+        if name not in values:
+            continue
+        raw = values[name]
+        if raw is None or raw == "":
+            if name == "list_price":
+                errors[name] = "A list price is required."
+            prices[name] = None
+            continue
+        try:
+            price = Decimal(str(raw)).quantize(Decimal("0.01"))
+        except ArithmeticError:
+            errors[name] = "Enter a number."
+            continue
+        if price < 0:
+            errors[name] = "A price cannot be negative."
+        prices[name] = price
+    if errors:
+        raise ValidationError(errors)
+    return prices
+
+
+def _record_price_changes(
+    actor: Any, vehicle: Vehicle, before: dict[str, Any], reason: str
+) -> list[str]:
+    changed = [name for name in PRICE_FIELDS if getattr(vehicle, name) != before[name]]
+    VehiclePriceChange.objects.bulk_create(
+        VehiclePriceChange(
+            vehicle=vehicle,
+            changed_by=actor if getattr(actor, "is_authenticated", False) else None,
+            field=name,
+            old_price=before[name],
+            new_price=getattr(vehicle, name),
+            reason=reason[:200],
+        )
+        for name in changed
+    )
+    return changed
+
+
+# --- stock numbers -------------------------------------------------------------------
+
+_PLACEHOLDERS = {"rooftop_code", "yy", "yyyy", "seq", "vin6"}
+
+
+def validate_stock_number_pattern(pattern: str) -> None:
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+        pattern.format(rooftop_code="X", yy="26", yyyy="2026", seq=1, vin6="123456")
+    except (ValueError, KeyError, IndexError) as error:
+        raise ValidationError({"pattern": f"Not a valid pattern: {error}."}) from None
+    if names - _PLACEHOLDERS:
+        unknown = ", ".join(sorted(names - _PLACEHOLDERS))
+        raise ValidationError({"pattern": f"Unknown placeholder(s): {unknown}."})
+    if "seq" not in names:
+        raise ValidationError({"pattern": "The pattern needs {seq} so numbers never repeat."})
+
+
+def _next_stock_number(rooftop: Rooftop, vin: str) -> str:
+    """The next number from the rooftop's pattern; the counter row is locked, so two
+    processes receiving at once never get the same number."""
+    StockNumberSettings.objects.get_or_create(rooftop=rooftop)
+    counter = StockNumberSettings.objects.select_for_update().get(rooftop=rooftop)
+    today = timezone.localdate()
+    while True:
+        counter.last_sequence += 1
+        candidate = counter.pattern.format(
+            rooftop_code=rooftop.code.upper()[:8],
+            yy=f"{today.year % 100:02d}",
+            yyyy=str(today.year),
+            seq=counter.last_sequence,
+            vin6=vin[-6:],
+        )[:32]
+        if not Vehicle.objects.filter(rooftop=rooftop, stock_number=candidate).exists():
+            break
+    counter.save(update_fields=["last_sequence"])
+    return candidate
+
+
+@transaction.atomic
+def set_stock_number_pattern(actor: Any, rooftop: Rooftop, pattern: str) -> StockNumberSettings:
+    require_permission(actor, "inventory.change_stocknumbersettings")
+    _require_rooftop(actor, rooftop.pk)
+    validate_stock_number_pattern(pattern)
+    StockNumberSettings.objects.get_or_create(rooftop=rooftop)
+    row = StockNumberSettings.objects.select_for_update().get(rooftop=rooftop)
+    before = row.pattern
+    row.pattern = pattern
+    row.save(update_fields=["pattern"])
+    audit.record(
+        actor, "inventory.set_stock_number_pattern", row, {"pattern": [before, pattern]},
+        rooftop_id=rooftop.pk,
+    )  # fmt: skip
+    return row
+
+
+# --- vehicles ------------------------------------------------------------------------
+
+
+def prepare_vehicle(
+    actor: Any,
+    *,
+    rooftop: Rooftop,
+    check_access: bool = True,
+    check_unique: bool = True,
+    **fields: Any,
+) -> Vehicle:
+    """Apply receive_vehicle's rules without writing: an unsaved, validated Vehicle.
+
+    `check_access=False` lets a caller that already checked permission and rooftop once
+    (a CSV import) skip the per-row queries; `check_unique=False` skips the database
+    uniqueness queries (the caller checks VINs in bulk, the constraints still hold).
+    The vehicle carries `vin_warnings`; a blank stock number is generated on write.
+    """
+    if check_access:
+        require_permission(actor, "inventory.add_vehicle")
+        _require_rooftop(actor, rooftop.pk)
+    unknown = set(fields) - RECEIVE_FIELDS
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
+    vin, warnings = _validate_vin(fields.pop("vin", ""))
+    prices = _validate_prices({"list_price": fields.pop("list_price", Decimal("0")), **fields})
+    for name in PRICE_FIELDS:
+        fields.pop(name, None)
+    status = Status(fields.pop("status", Status.INCOMING))
+    if status not in (Status.INCOMING, Status.IN_RECONDITIONING, Status.AVAILABLE):
+        raise ValidationError(
+            {"status": "A received vehicle starts incoming, in recon or available."}
+        )
+    stock_number = (fields.pop("stock_number", "") or "").strip()
+    vehicle = Vehicle(rooftop=rooftop, vin=vin, status=status, **prices, **fields)
+    vehicle.stock_number = stock_number or "pending"
+    if check_unique:
+        vehicle.full_clean()
+    else:
+        vehicle.full_clean(validate_unique=False, validate_constraints=False)
+    vehicle.stock_number = stock_number
+    vehicle.vin_warnings = warnings  # type: ignore[attr-defined]
+    return vehicle
+
+
+def _record_receipt(actor: Any, vehicle: Vehicle) -> None:
+    VehicleStatusChange.objects.create(
+        vehicle=vehicle,
+        changed_by=_user(actor),
+        from_status="",
+        to_status=vehicle.status,
+        reason="received",
+    )
+    if vehicle.list_price or vehicle.internet_price or vehicle.floor_price:
+        _record_price_changes(actor, vehicle, dict.fromkeys(PRICE_FIELDS), "initial price")
+    audit.record(
+        actor, "inventory.receive_vehicle", vehicle, audit.diff({}, audit.snapshot(vehicle))
+    )
+
+
+@transaction.atomic
+def receive_vehicle(actor: Any, *, rooftop: Rooftop, **fields: Any) -> Vehicle:
+    """Take a unit into stock. Returns it with `vin_warnings` (non-blocking remarks)."""
+    vehicle = prepare_vehicle(actor, rooftop=rooftop, **fields)
+    warnings = vehicle.vin_warnings  # type: ignore[attr-defined]
+    if not vehicle.stock_number:
+        vehicle.stock_number = _next_stock_number(rooftop, vehicle.vin)
+    try:
+        with transaction.atomic():
+            vehicle.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"vin": "An active vehicle with this VIN or stock number was just received."}
+        ) from None
+    _record_receipt(actor, vehicle)
+    vehicle.vin_warnings = warnings  # type: ignore[attr-defined]
+    return vehicle
+
+
+@transaction.atomic
+def bulk_receive_vehicles(actor: Any, rooftop: Rooftop, vehicles: list[Vehicle]) -> list[Vehicle]:
+    """Write vehicles made by prepare_vehicle, all or none, each recorded and audited.
+
+    The database constraints (active VIN, stock number per rooftop) are the final check:
+    a clash raises ValidationError and nothing of the batch is written.
+    """
+    require_permission(actor, "inventory.add_vehicle")
+    _require_rooftop(actor, rooftop.pk)
+    for vehicle in vehicles:
+        if vehicle.rooftop_id != rooftop.pk:
+            raise ValidationError({"rooftop": "Every vehicle of a batch joins the same rooftop."})
+        if not vehicle.stock_number:
+            vehicle.stock_number = _next_stock_number(rooftop, vehicle.vin)
+    try:
+        with transaction.atomic():
+            created = Vehicle.objects.bulk_create(vehicles)
+    except IntegrityError:
+        raise ValidationError(
+            {"vin": "A vehicle of this batch clashes with an active VIN or a stock number."}
+        ) from None
+    for vehicle in created:
+        _record_receipt(actor, vehicle)
+    return created
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def update_vehicle(
+    actor: Any, vehicle: Vehicle | int, *, expected_version: int | None = None, **fields: Any
+) -> Vehicle:
+    """Change a unit's details. A stale `expected_version` raises VersionConflict."""
+    locked = _lock(actor, vehicle, "inventory.change_vehicle")
+    _check_version(locked, expected_version)
+    price_values = {name: fields.pop(name) for name in PRICE_FIELDS if name in fields}
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
+    before = audit.snapshot(locked)
+    if "vin" in fields:
+        fields["vin"], _warnings = _validate_vin(fields["vin"])
+    new_odometer = fields.get("odometer", locked.odometer)
+    new_brand = fields.get("odometer_brand", locked.odometer_brand)
+    if (
+        new_odometer is not None
+        and new_odometer < locked.odometer
+        and new_brand == OdometerBrand.ACTUAL
+    ):
+        raise ValidationError(
+            {
+                "odometer": (
+                    f"The odometer cannot go down ({locked.odometer} -> {new_odometer}) "
+                    "while branded actual mileage. Correct the brand (not actual / exceeds "
+                    "mechanical limits) if the reading is right."
+                )
+            }
+        )
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    changed_prices: list[str] = []
+    if price_values:
+        require_permission(actor, "inventory.change_vehicle_price")
+        prices_before = {name: getattr(locked, name) for name in PRICE_FIELDS}
+        for name, value in _validate_prices(price_values).items():
+            setattr(locked, name, value)
+        _clean(locked)
+        changed_prices = _record_price_changes(actor, locked, prices_before, "edited")
+    else:
+        _clean(locked)
+    changes = audit.diff(before, audit.snapshot(locked))
+    if not changes:
+        return locked
+    _save(locked, [*fields, *changed_prices])
+    audit.record(actor, "inventory.update_vehicle", locked, changes)
+    return locked
+
+
+@transaction.atomic
+def change_price(
+    actor: Any,
+    vehicle: Vehicle | int,
+    *,
+    reason: str = "",
+    expected_version: int | None = None,
+    **prices: Any,
+) -> Vehicle:
+    """Set any of list_price / internet_price / floor_price; each change joins the history."""
+    locked = _lock(actor, vehicle, "inventory.change_vehicle_price")
+    _check_version(locked, expected_version)
+    unknown = set(prices) - set(PRICE_FIELDS)
+    if unknown or not prices:
+        raise ValidationError({"list_price": "Give at least one of the three prices."})
+    before = {name: getattr(locked, name) for name in PRICE_FIELDS}
+    for name, value in _validate_prices(prices).items():
+        setattr(locked, name, value)
+    _clean(locked)
+    changed = _record_price_changes(actor, locked, before, reason)
+    if not changed:
+        return locked
+    _save(locked, changed)
+    audit.record(
+        actor,
+        "inventory.change_price",
+        locked,
+        {
+            name: [audit._jsonable(before[name]), audit._jsonable(getattr(locked, name))]
+            for name in changed
+        },
+    )
+    return locked
+
+
+def _transition(
+    actor: Any, vehicle: Vehicle, to_status: Status, reason: str, *, via_hold: bool = False
+) -> None:
+    """Move a locked vehicle to `to_status` if legal; record it. No save of version."""
+    from_status = Status(vehicle.status)
+    if to_status == from_status:
+        raise ValidationError({"status": f"The vehicle is already {from_status.label.lower()}."})
+    if to_status not in TRANSITIONS[from_status]:
+        allowed = ", ".join(s.label.lower() for s in sorted(TRANSITIONS[from_status])) or "none"
+        raise ValidationError(
+            {
+                "status": (
+                    f"A vehicle cannot go from {from_status.label.lower()} to "
+                    f"{to_status.label.lower()} (allowed: {allowed})."
+                )
+            }
+        )
+    if to_status == Status.ON_HOLD and not via_hold:
+        raise ValidationError(
+            {"status": "Place a hold (deal and expiry) to put a vehicle on hold."}
+        )
+    if from_status in UNWIND_FROM and to_status == Status.AVAILABLE and not reason.strip():
+        raise ValidationError({"reason": "Say why the sale is unwound."})
+    if from_status == Status.ON_HOLD:
+        outcome = "sold" if to_status == Status.SOLD else (reason or "released")
+        VehicleHold.objects.filter(vehicle=vehicle, released_at__isnull=True).update(
+            released_at=timezone.now(), release_reason=outcome[:200]
+        )
+    now = timezone.now()
+    if to_status in (Status.SOLD, Status.WHOLESALE, Status.REMOVED):
+        vehicle.sold_at = vehicle.sold_at or now
+    elif to_status == Status.AVAILABLE:
+        vehicle.sold_at = None
+    vehicle.status = to_status
+    if to_status in ACTIVE_STATUSES and from_status not in ACTIVE_STATUSES:
+        _clean(vehicle)  # an unwound unit must not collide with a newer unit of the same VIN
+    VehicleStatusChange.objects.create(
+        vehicle=vehicle,
+        changed_by=_user(actor),
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason[:200],
+    )
+
+
+@transaction.atomic
+def change_status(
+    actor: Any,
+    vehicle: Vehicle | int,
+    *,
+    to_status: Status | str,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Vehicle:
+    locked = _lock(actor, vehicle, "inventory.change_vehicle_status")
+    _check_version(locked, expected_version)
+    try:
+        target = Status(to_status)
+    except ValueError:
+        raise ValidationError({"status": f"Unknown status {to_status!r}."}) from None
+    from_status = locked.status
+    _transition(actor, locked, target, reason)
+    _save(locked, ["status", "sold_at"])
+    audit.record(
+        actor,
+        "inventory.change_status",
+        locked,
+        {"status": [from_status, target.value], **({"reason": [None, reason]} if reason else {})},
+    )
+    return locked
+
+
+# --- holds ---------------------------------------------------------------------------
+
+
+def _release_expired(vehicle: Vehicle, now: datetime) -> None:
+    VehicleHold.objects.filter(
+        vehicle=vehicle, released_at__isnull=True, expires_at__lte=now
+    ).update(released_at=now, release_reason="expired")
+
+
+@transaction.atomic
+def hold_vehicle(
+    actor: Any,
+    vehicle: Vehicle | int,
+    *,
+    deal_reference: str,
+    customer_name: str = "",
+    expires_at: datetime | None = None,
+) -> VehicleHold:
+    """Hold a unit for one deal. A second deal is refused while the hold lasts; the
+    unique constraint backs this up even if two processes race past the row lock."""
+    locked = _lock(actor, vehicle, "inventory.hold_vehicle")
+    now = timezone.now()
+    deal_reference = (deal_reference or "").strip()
+    errors: dict[str, str] = {}
+    if not deal_reference:
+        errors["deal_reference"] = "Say which deal holds the vehicle."
+    expires_at = expires_at or now + DEFAULT_HOLD
+    if expires_at <= now:
+        errors["expires_at"] = "A hold must expire in the future."
+    elif expires_at > now + MAX_HOLD:
+        errors["expires_at"] = f"A hold lasts at most {MAX_HOLD.days} days."
+    if errors:
+        raise ValidationError(errors)
+    _release_expired(locked, now)
+    current = VehicleHold.objects.filter(vehicle=locked, released_at__isnull=True).first()
+    if current is not None:
+        raise ValidationError(
+            {
+                "deal_reference": (
+                    f"Already on hold for deal {current.deal_reference} until "
+                    f"{timezone.localtime(current.expires_at):%Y-%m-%d %H:%M}."
+                )
+            }
+        )
+    if locked.status not in (Status.AVAILABLE, Status.ON_HOLD):
+        raise ValidationError(
+            {"status": f"Only an available vehicle can be held (this one is {locked.status})."}
+        )
+    try:
+        with transaction.atomic():
+            hold = VehicleHold.objects.create(
+                vehicle=locked,
+                deal_reference=deal_reference[:64],
+                customer_name=customer_name[:120],
+                expires_at=expires_at,
+                created_by=_user(actor),
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"deal_reference": "This vehicle is already on hold for another deal."}
+        ) from None
+    if locked.status == Status.AVAILABLE:
+        _transition(actor, locked, Status.ON_HOLD, f"hold for {deal_reference}", via_hold=True)
+    _save(locked, ["status"])
+    audit.record(
+        actor,
+        "inventory.hold_vehicle",
+        locked,
+        {
+            "hold": [None, deal_reference],
+            "customer_name": [None, customer_name],
+            "expires_at": [None, expires_at.isoformat()],
+        },
+    )
+    return hold
+
+
+@transaction.atomic
+def release_hold(actor: Any, vehicle: Vehicle | int, *, reason: str = "") -> VehicleHold:
+    locked = _lock(actor, vehicle, "inventory.hold_vehicle")
+    hold = VehicleHold.objects.filter(vehicle=locked, released_at__isnull=True).first()
+    if hold is None:
+        raise ValidationError({"hold": "This vehicle is not on hold."})
+    hold.released_at = timezone.now()
+    hold.release_reason = (reason or "released")[:200]
+    hold.save(update_fields=["released_at", "release_reason"])
+    if locked.status == Status.ON_HOLD:
+        _transition(actor, locked, Status.AVAILABLE, reason or "hold released")
+    _save(locked, ["status", "sold_at"])
+    audit.record(actor, "inventory.release_hold", locked, {"hold": [hold.deal_reference, None]})
+    return hold
+
+
+# --- costs ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_cost(
+    actor: Any,
+    vehicle: Vehicle | int,
+    *,
+    kind: CostKind | str,
+    amount: Decimal | str,
+    vendor: str = "",
+    incurred_on: date | None = None,
+    description: str = "",
+) -> VehicleCost:
+    require_permission(actor, "inventory.add_vehiclecost")
+    locked = _lock(actor, vehicle, "inventory.view_vehicle")
+    cost = VehicleCost(
+        vehicle=locked,
+        kind=kind,
+        amount=_validate_amount(amount),
+        vendor=vendor,
+        incurred_on=incurred_on or timezone.localdate(),
+        description=description,
+        created_by=_user(actor),
+    )
+    cost.full_clean()
+    cost.save()
+    _save(locked, [])
+    audit.record(
+        actor,
+        "inventory.add_cost",
+        locked,
+        {"cost": [None, f"{cost.get_kind_display()} {cost.amount} {vendor}".strip()]},
+    )
+    return cost
+
+
+def _validate_amount(amount: Decimal | str) -> Decimal:
+    try:
+        value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    except ArithmeticError:
+        raise ValidationError({"amount": "Enter a number."}) from None
+    if value < 0:
+        raise ValidationError({"amount": "A cost cannot be negative."})
+    return value
+
+
+# --- bulk ----------------------------------------------------------------------------
+
+
+@dataclass
+class BulkResult:
+    changed: list[int] = field(default_factory=list)
+    skipped: dict[int, str] = field(default_factory=dict)
+
+
+def _bulk_rows(actor: Any, vehicle_ids: Iterable[int]) -> list[Vehicle]:
+    ids = sorted(set(vehicle_ids))
+    # Visible rows only, locked in id order (a fixed order cannot deadlock another bulk run).
+    rows = list(
+        Vehicle.objects.for_user(actor, "view")
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .select_for_update()
+    )
+    return rows
+
+
+@transaction.atomic
+def bulk_set_published(actor: Any, vehicle_ids: Iterable[int], published: bool) -> BulkResult:
+    require_permission(actor, "inventory.change_vehicle")
+    result = BulkResult()
+    for vehicle in _bulk_rows(actor, vehicle_ids):
+        if vehicle.is_published == published:
+            result.skipped[vehicle.pk] = "already " + ("published" if published else "unpublished")
+            continue
+        vehicle.is_published = published
+        _save(vehicle, ["is_published"])
+        audit.record(
+            actor,
+            "inventory.bulk_set_published",
+            vehicle,
+            {"is_published": [not published, published]},
+        )
+        result.changed.append(vehicle.pk)
+    return result
+
+
+@transaction.atomic
+def bulk_move_rooftop(actor: Any, vehicle_ids: Iterable[int], rooftop: Rooftop) -> BulkResult:
+    require_permission(actor, "inventory.change_vehicle")
+    _require_rooftop(actor, rooftop.pk)
+    result = BulkResult()
+    for vehicle in _bulk_rows(actor, vehicle_ids):
+        if vehicle.rooftop_id == rooftop.pk:
+            result.skipped[vehicle.pk] = "already there"
+            continue
+        if Vehicle.objects.filter(rooftop=rooftop, stock_number=vehicle.stock_number).exists():
+            result.skipped[vehicle.pk] = f"stock number {vehicle.stock_number} is taken there"
+            continue
+        before = vehicle.rooftop_id
+        vehicle.rooftop = rooftop
+        _save(vehicle, ["rooftop"])
+        audit.record(
+            actor, "inventory.bulk_move_rooftop", vehicle, {"rooftop_id": [before, rooftop.pk]}
+        )
+        result.changed.append(vehicle.pk)
+    return result
+
+
+@transaction.atomic
+def bulk_change_status(
+    actor: Any, vehicle_ids: Iterable[int], to_status: Status | str, reason: str = ""
+) -> BulkResult:
+    """Move every vehicle for which the move is legal; say why the others were skipped."""
+    require_permission(actor, "inventory.change_vehicle_status")
+    target = Status(to_status)
+    result = BulkResult()
+    for vehicle in _bulk_rows(actor, vehicle_ids):
+        from_status = vehicle.status
+        try:
+            with transaction.atomic():
+                _transition(actor, vehicle, target, reason)
+        except ValidationError as error:
+            result.skipped[vehicle.pk] = "; ".join(error.messages)
+            vehicle.status = from_status
+            continue
+        _save(vehicle, ["status", "sold_at"])
+        audit.record(
+            actor, "inventory.bulk_change_status", vehicle, {"status": [from_status, target.value]}
+        )
+        result.changed.append(vehicle.pk)
+    return result

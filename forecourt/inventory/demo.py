@@ -1,0 +1,246 @@
+"""Demo inventory for `forecourt seed-demo --vehicles N`: realistic and fast.
+
+Makes, models and trims follow a skewed (Zipf-like) distribution, VINs carry correct check
+digits, prices depreciate with age and mileage, statuses and days in stock look like a real
+lot. PostgreSQL loads with COPY (a million rows in minutes); SQLite uses bulk_create batches.
+Demo rows are bulk-loaded, so they carry no per-row history or audit entries.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from forecourt.accounts.models import Rooftop
+from forecourt.core.progress import progress
+from forecourt.inventory.models import Vehicle
+from forecourt.inventory.vin import check_digit
+
+DEFAULT_DEMO_VEHICLES = 200
+BATCH = 5_000
+_YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"
+
+# (make, WMI, weight, [(model, weight, body, base price, trims)])
+CATALOG: list[tuple[str, str, int, list[tuple[str, int, str, int, list[str]]]]] = [
+    ("Ford", "1FT", 16, [
+        ("F-150", 10, "Pickup", 52000, ["XL", "XLT", "Lariat", "King Ranch", "Platinum"]),
+        ("Escape", 4, "SUV", 31000, ["S", "SE", "Titanium"]),
+        ("Explorer", 3, "SUV", 42000, ["Base", "XLT", "Limited"]),
+        ("Mustang", 2, "Coupe", 38000, ["EcoBoost", "GT"]),
+    ]),
+    ("Chevrolet", "1GC", 14, [
+        ("Silverado 1500", 9, "Pickup", 50000, ["WT", "LT", "RST", "LTZ", "High Country"]),
+        ("Equinox", 5, "SUV", 30000, ["LS", "LT", "Premier"]),
+        ("Malibu", 3, "Sedan", 26000, ["LS", "LT"]),
+        ("Tahoe", 2, "SUV", 62000, ["LS", "LT", "Z71", "Premier"]),
+    ]),
+    ("Toyota", "4T1", 14, [
+        ("Camry", 8, "Sedan", 29000, ["LE", "SE", "XLE", "XSE"]),
+        ("RAV4", 8, "SUV", 32000, ["LE", "XLE", "Adventure", "Limited"]),
+        ("Corolla", 6, "Sedan", 23000, ["L", "LE", "SE"]),
+        ("Tacoma", 5, "Pickup", 38000, ["SR", "SR5", "TRD Off-Road"]),
+        ("Highlander", 3, "SUV", 42000, ["L", "LE", "XLE", "Limited"]),
+    ]),
+    ("Honda", "1HG", 11, [
+        ("Civic", 7, "Sedan", 25000, ["LX", "Sport", "EX", "Touring"]),
+        ("Accord", 6, "Sedan", 29000, ["LX", "Sport", "EX-L", "Touring"]),
+        ("CR-V", 7, "SUV", 32000, ["LX", "EX", "EX-L", "Touring"]),
+        ("Pilot", 3, "SUV", 41000, ["Sport", "EX-L", "Elite"]),
+    ]),
+    ("Nissan", "1N4", 7, [
+        ("Altima", 5, "Sedan", 26000, ["S", "SV", "SR", "SL"]),
+        ("Rogue", 6, "SUV", 29000, ["S", "SV", "SL"]),
+        ("Sentra", 4, "Sedan", 21000, ["S", "SV", "SR"]),
+    ]),
+    ("Jeep", "1C4", 6, [
+        ("Grand Cherokee", 5, "SUV", 45000, ["Laredo", "Limited", "Overland"]),
+        ("Wrangler", 5, "SUV", 40000, ["Sport", "Sahara", "Rubicon"]),
+    ]),
+    ("Hyundai", "5NP", 5, [
+        ("Elantra", 5, "Sedan", 22000, ["SE", "SEL", "Limited"]),
+        ("Tucson", 5, "SUV", 29000, ["SE", "SEL", "Limited"]),
+    ]),
+    ("Subaru", "4S4", 4, [
+        ("Outback", 6, "Wagon", 32000, ["Base", "Premium", "Limited"]),
+        ("Forester", 5, "SUV", 30000, ["Base", "Premium", "Sport"]),
+    ]),
+    ("BMW", "WBA", 3, [
+        ("3 Series", 5, "Sedan", 45000, ["330i", "M340i"]),
+        ("X5", 3, "SUV", 65000, ["sDrive40i", "xDrive40i"]),
+    ]),
+    ("Tesla", "5YJ", 3, [
+        ("Model 3", 6, "Sedan", 42000, ["Standard Range", "Long Range", "Performance"]),
+        ("Model Y", 6, "SUV", 48000, ["Long Range", "Performance"]),
+    ]),
+    ("Kia", "KND", 3, [
+        ("Sportage", 5, "SUV", 28000, ["LX", "EX", "SX"]),
+        ("Telluride", 3, "SUV", 40000, ["LX", "EX", "SX"]),
+    ]),
+    ("Mazda", "JM1", 2, [
+        ("CX-5", 6, "SUV", 30000, ["Sport", "Touring", "Grand Touring"]),
+        ("Mazda3", 3, "Sedan", 24000, ["Base", "Select", "Premium"]),
+    ]),
+]  # fmt: skip
+COLORS = ["White", "Black", "Gray", "Silver", "Blue", "Red", "Green", "Brown", "Beige"]
+STATUSES = [
+    ("available", 62),
+    ("in_reconditioning", 9),
+    ("incoming", 6),
+    ("sold", 8),
+    ("delivered", 11),
+    ("wholesale", 3),
+    ("removed", 1),
+]
+SOURCES = [
+    ("trade_in", 45),
+    ("auction", 30),
+    ("purchase", 12),
+    ("lease_return", 9),
+    ("consignment", 4),
+]
+ELECTRIC_MAKES = {"Tesla"}
+ENGINES = ["2.0L 4-cyl", "2.5L 4-cyl", "3.5L V6", "5.0L V8"]
+FUELS = [("gasoline", 88), ("hybrid", 9), ("diesel", 3)]
+
+COLUMNS = [
+    "rooftop_id", "vin", "stock_number", "condition", "status", "year", "make", "model",
+    "trim", "body_style", "drivetrain", "engine", "transmission", "fuel_type",
+    "exterior_color", "interior_color", "odometer", "odometer_brand", "title_status",
+    "title_brand", "acquisition_source", "acquired_on", "acquisition_cost", "list_price",
+    "internet_price", "floor_price", "lot_location", "key_tag", "notes", "is_published",
+    "sold_at", "version", "created_at", "updated_at",
+]  # fmt: skip
+
+
+def _weighted[T](rng: random.Random, items: list[tuple[T, int]]) -> T:
+    return rng.choices([i for i, _ in items], weights=[w for _, w in items])[0]
+
+
+def demo_vin(rng: random.Random, wmi: str, year: int, index: int) -> str:
+    """A VIN with a correct check digit; (plant, serial) come from `index`, so unique."""
+    alphabet = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+    vds = "".join(rng.choice(alphabet) for _ in range(5))
+    year_code = _YEAR_CODES[(year - 1980) % 30]
+    plant = alphabet[(index // 1_000_000) % len(alphabet)]
+    # Position 7 alphabetic marks the 2010+ model-year cycle for North American VINs.
+    vds = vds[:3] + ("A" if year >= 2010 else "1") + vds[4:]
+    body = f"{wmi}{vds}0{year_code}{plant}{index % 1_000_000:06d}"
+    return body[:8] + check_digit(body) + body[9:]
+
+
+def _row(rng: random.Random, rooftop_id: int, index: int, today: date) -> dict[str, Any]:
+    make, wmi, _, models = _weighted(rng, [(m, m[2]) for m in CATALOG])
+    model, _, body, base_price, trims = _weighted(rng, [(m, m[1]) for m in models])
+    trim_index = min(int(rng.paretovariate(1.6)) - 1, len(trims) - 1)
+    age = min(int(rng.expovariate(1 / 4.0)), 15)
+    condition = "new" if age == 0 and rng.random() < 0.7 else "used"
+    if condition == "used" and age <= 5 and rng.random() < 0.15:
+        condition = "certified"
+    year = today.year + (1 if rng.random() < 0.05 and age == 0 else 0) - age
+    miles = 0 if condition == "new" else max(5, int(rng.gauss(12_000, 4_000) * max(age, 0.3)))
+    value = base_price * (1 + 0.08 * trim_index) * (0.85**age) * max(0.4, 1 - miles / 400_000)
+    list_price = Decimal(max(2_995, int(value / 100) * 100 - 5))
+    cost = (list_price * Decimal(rng.uniform(0.78, 0.9))).quantize(Decimal("1"))
+    days = int(rng.expovariate(1 / 38)) if rng.random() < 0.97 else rng.randint(120, 400)
+    status = _weighted(rng, STATUSES)
+    acquired_on = today - timedelta(days=days)
+    sold_at = None
+    if status in ("sold", "delivered", "wholesale", "removed"):
+        sold_at = timezone.now() - timedelta(days=rng.randint(0, max(days - 1, 0)))
+    now = timezone.now()
+    electric = make in ELECTRIC_MAKES
+    return {
+        "rooftop_id": rooftop_id,
+        "vin": demo_vin(rng, wmi, year, index),
+        "stock_number": f"D{index:07d}",
+        "condition": condition,
+        "status": status,
+        "year": year,
+        "make": make,
+        "model": model,
+        "trim": trims[trim_index],
+        "body_style": body,
+        "drivetrain": rng.choice(["awd", "4wd"] if body == "Pickup" else ["fwd", "awd", "rwd"]),
+        "engine": "Electric motor" if electric else rng.choice(ENGINES),
+        "transmission": "automatic",
+        "fuel_type": "electric" if electric else _weighted(rng, FUELS),
+        "exterior_color": _weighted(rng, [(c, 10 - i) for i, c in enumerate(COLORS)]),
+        "interior_color": rng.choice(["Black", "Gray", "Beige"]),
+        "odometer": miles,
+        "odometer_brand": "actual",
+        "title_status": "clear",
+        "title_brand": "none",
+        "acquisition_source": "purchase" if condition == "new" else _weighted(rng, SOURCES),
+        "acquired_on": acquired_on,
+        "acquisition_cost": cost,
+        "list_price": list_price,
+        "internet_price": list_price - 500 if rng.random() < 0.6 else None,
+        "floor_price": (list_price * Decimal("0.93")).quantize(Decimal("1")),
+        "lot_location": f"{rng.choice('ABCDEF')}{rng.randint(1, 40)}",
+        "key_tag": f"K{index % 10_000:04d}",
+        "notes": "",
+        "is_published": status == "available" and rng.random() < 0.9,
+        "sold_at": sold_at,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }  # fmt: skip
+
+
+def generate(
+    count: int, rooftop_ids: list[int], *, start: int = 0, seed: int = 2026
+) -> Iterator[dict[str, Any]]:
+    rng = random.Random(seed + start)  # noqa: S311 - demo data, not security
+    today = timezone.localdate()
+    weights = [3, 2, 1][: len(rooftop_ids)] + [1] * max(0, len(rooftop_ids) - 3)
+    for offset in range(count):
+        rooftop_id = rng.choices(rooftop_ids, weights=weights)[0]
+        yield _row(rng, rooftop_id, start + offset + 1, today)
+
+
+def seed_vehicles(count: int, rooftops: list[Rooftop] | None = None) -> int:
+    """Top up to `count` demo vehicles (rows with stock number D...). Returns how many added."""
+    rooftops = rooftops or list(Rooftop.objects.filter(is_active=True).order_by("pk"))
+    if not rooftops or count <= 0:
+        return 0
+    existing = Vehicle.objects.filter(stock_number__startswith="D").count()
+    missing = count - existing
+    if missing <= 0:
+        return 0
+    rows = progress(
+        generate(missing, [r.pk for r in rooftops], start=existing),
+        total=missing,
+        desc="Demo vehicles",
+    )
+    if connection.vendor == "postgresql":
+        _copy(rows)
+    else:
+        _bulk_create(rows)
+    return missing
+
+
+def _copy(rows: Iterator[dict[str, Any]]) -> None:
+    table = Vehicle._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        sql = f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN"
+        with cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in COLUMNS])
+
+
+def _bulk_create(rows: Iterator[dict[str, Any]]) -> None:
+    batch: list[Vehicle] = []
+    with transaction.atomic():
+        for row in rows:
+            batch.append(Vehicle(**row))
+            if len(batch) >= BATCH:
+                Vehicle.objects.bulk_create(batch)
+                batch = []
+        if batch:
+            Vehicle.objects.bulk_create(batch)

@@ -1,0 +1,175 @@
+"""Inventory forms. They only shape input; the rules live in actions.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from forecourt.accounts.models import Rooftop
+from forecourt.inventory.models import CostKind, Status, Vehicle
+
+DETAIL_FIELDS = [
+    "vin",
+    "stock_number",
+    "condition",
+    "year",
+    "make",
+    "model",
+    "trim",
+    "body_style",
+    "drivetrain",
+    "engine",
+    "transmission",
+    "fuel_type",
+    "exterior_color",
+    "interior_color",
+    "odometer",
+    "odometer_brand",
+    "title_status",
+    "title_brand",
+    "acquisition_source",
+    "acquired_on",
+    "acquisition_cost",
+    "lot_location",
+    "key_tag",
+    "notes",
+    "is_published",
+]
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VehicleForm(forms.ModelForm):
+    """Edit a vehicle's details; `version` travels with the form (optimistic concurrency)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Vehicle
+        fields = DETAIL_FIELDS
+        widgets = {"acquired_on": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "version" not in self.initial:
+            self.initial["version"] = self.instance.version
+
+    def validate_unique(self) -> None:
+        """The action checks uniqueness (and the database enforces it)."""
+
+    def _post_clean(self) -> None:
+        # Keep the model's own clean (and its queries) for the action, which runs it once.
+        pass
+
+
+class ReceiveForm(forms.ModelForm):
+    rooftop = forms.ModelChoiceField(queryset=Rooftop.objects.none())
+
+    class Meta:
+        model = Vehicle
+        fields = [
+            "vin",
+            "rooftop",
+            "stock_number",
+            "status",
+            *[f for f in DETAIL_FIELDS if f not in ("vin", "stock_number")],
+            "list_price",
+            "internet_price",
+            "floor_price",
+        ]
+        widgets = {"acquired_on": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"stock_number": "Leave empty to number it from the rooftop's pattern."}
+
+    def __init__(self, *args: Any, rooftops: QuerySet[Rooftop], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rooftop_field = self.fields["rooftop"]
+        assert isinstance(rooftop_field, forms.ModelChoiceField)  # noqa: S101 - declared above
+        rooftop_field.queryset = rooftops
+        self.fields["stock_number"].required = False
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            (s.value, s.label)
+            for s in (Status.INCOMING, Status.IN_RECONDITIONING, Status.AVAILABLE)
+        ]
+        # Leaving the VIN field asks the decoder and re-renders the form prefilled (htmx).
+        self.fields["vin"].widget.attrs.update(
+            {
+                "autofocus": True,
+                "autocomplete": "off",
+                "hx-get": reverse("inventory:vehicle-receive"),
+                "hx-trigger": "change",
+                "hx-include": "closest form",
+                "hx-target": "#receive-form",
+                "hx-select": "#receive-form",
+                "hx-swap": "outerHTML",
+            }
+        )
+
+    def validate_unique(self) -> None:
+        pass
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class PriceForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    list_price = forms.DecimalField(max_digits=12, decimal_places=2)
+    internet_price = forms.DecimalField(max_digits=12, decimal_places=2, required=False)
+    floor_price = forms.DecimalField(max_digits=12, decimal_places=2, required=False)
+    reason = forms.CharField(max_length=200, required=False)
+
+
+class StatusForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(choices=[])
+    reason = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args: Any, allowed: list[Status], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(s.value, s.label) for s in allowed]  # type: ignore[attr-defined]
+
+
+class HoldForm(forms.Form):
+    deal_reference = forms.CharField(max_length=64, label="Deal")
+    customer_name = forms.CharField(max_length=120, required=False)
+    hours = forms.IntegerField(min_value=1, max_value=14 * 24, initial=48, label="Hold for (hours)")
+
+
+class CostForm(forms.Form):
+    kind = forms.ChoiceField(choices=CostKind.choices)
+    amount = forms.DecimalField(max_digits=12, decimal_places=2)
+    vendor = forms.CharField(max_length=120, required=False)
+    incurred_on = forms.DateField(required=False, widget=DATE_INPUT)
+    description = forms.CharField(max_length=200, required=False)
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [
+        ("publish", "Publish"),
+        ("unpublish", "Unpublish"),
+        ("status", "Change status"),
+        ("move", "Move to rooftop"),
+    ]
+    action = forms.ChoiceField(choices=ACTIONS)
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+    status = forms.ChoiceField(
+        choices=[("", "-")] + [(s.value, s.label) for s in Status if s != Status.ON_HOLD],
+        required=False,
+    )
+    rooftop = forms.ModelChoiceField(queryset=Rooftop.objects.none(), required=False)
+
+    def __init__(self, *args: Any, rooftops: QuerySet[Rooftop], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rooftop"].queryset = rooftops  # type: ignore[attr-defined]
+        # Any ids are accepted here; the action keeps only rows the user can see.
+        self.fields["ids"].choices = [(v, v) for v in self.data.getlist("ids")] if self.data else []  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "status" and not data.get("status"):
+            self.add_error("status", "Choose the new status.")
+        if data.get("action") == "move" and not data.get("rooftop"):
+            self.add_error("rooftop", "Choose the rooftop.")
+        return data

@@ -1,0 +1,312 @@
+"""Finding vehicles: the one place the list filters, sorts and keyset pagination live.
+
+The UI and the API both call `search()`, so a bookmarked filter and an API query mean the
+same thing. Pages are keyset (cursor) pages: each page asks for limit+1 rows after the last
+row's (sort value, id), so page 500 costs what page 1 costs and nothing ever COUNTs.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, field, fields
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import orjson
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Reverse
+from django.utils import timezone
+
+from forecourt.inventory.models import Status, Vehicle, VehicleCost, VehicleHold
+from forecourt.inventory.vin import VIN_LENGTH
+
+# Sort keys the UI and API accept -> model field. A leading "-" means descending.
+SORT_FIELDS = {
+    "acquired_on": "acquired_on",
+    "list_price": "list_price",
+    "year": "year",
+    "odometer": "odometer",
+    "stock_number": "stock_number",
+    "make": "make",
+}
+DEFAULT_SORT = "-acquired_on"
+DEFAULT_LIMIT = 25
+MAX_LIMIT = 100
+
+# The columns of a list row: what the list screen and GET /vehicles return.
+LIST_COLUMNS = (
+    "id",
+    "rooftop_id",
+    "stock_number",
+    "vin",
+    "status",
+    "condition",
+    "year",
+    "make",
+    "model",
+    "trim",
+    "exterior_color",
+    "odometer",
+    "list_price",
+    "internet_price",
+    "acquired_on",
+    "is_published",
+    "version",
+)
+DETAIL_COLUMNS = (
+    *LIST_COLUMNS,
+    "body_style",
+    "drivetrain",
+    "engine",
+    "transmission",
+    "fuel_type",
+    "interior_color",
+    "odometer_brand",
+    "title_status",
+    "title_brand",
+    "acquisition_source",
+    "acquisition_cost",
+    "floor_price",
+    "lot_location",
+    "key_tag",
+    "notes",
+    "sold_at",
+    "created_at",
+    "updated_at",
+)
+
+
+class BadQuery(ValueError):
+    """A filter, sort or cursor the caller sent cannot be understood."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        self.field_name = field_name
+        super().__init__(message)
+
+
+@dataclass
+class VehicleFilters:
+    q: str = ""
+    rooftop: int | None = None
+    status: list[str] = field(default_factory=list)
+    condition: str = ""
+    make: str = ""
+    model: str = ""
+    year_min: int | None = None
+    year_max: int | None = None
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    mileage_min: int | None = None
+    mileage_max: int | None = None
+    days_min: int | None = None
+    days_max: int | None = None
+    published: bool | None = None
+    sort: str = DEFAULT_SORT
+
+    @classmethod
+    def from_query(cls, params: Any) -> VehicleFilters:
+        """From a QueryDict (UI) or a dict; bad values raise BadQuery naming the field."""
+
+        def text(name: str) -> str:
+            return str(params.get(name) or "").strip()
+
+        def number(name: str, kind: type = int) -> Any:
+            raw = text(name)
+            if not raw:
+                return None
+            try:
+                value = kind(raw)
+            except (ValueError, InvalidOperation):
+                raise BadQuery(name, "Enter a number.") from None
+            if value < 0:
+                raise BadQuery(name, "Must not be negative.")
+            return value
+
+        statuses = params.getlist("status") if hasattr(params, "getlist") else params.get("status")
+        if isinstance(statuses, str):
+            statuses = [statuses]
+        statuses = [s for s in (statuses or []) if s]
+        for status in statuses:
+            if status not in Status.values:
+                raise BadQuery("status", f"Unknown status {status!r}.")
+        published_raw = text("published").lower()
+        published = {"true": True, "1": True, "false": False, "0": False}.get(published_raw)
+        sort = text("sort") or DEFAULT_SORT
+        if sort.lstrip("-") not in SORT_FIELDS:
+            raise BadQuery(
+                "sort", f"Sort by one of {', '.join(SORT_FIELDS)} (prefix - to reverse)."
+            )
+        return cls(
+            q=text("q")[:64],
+            rooftop=number("rooftop"),
+            status=statuses,
+            condition=text("condition"),
+            make=text("make")[:40],
+            model=text("model")[:60],
+            year_min=number("year_min"),
+            year_max=number("year_max"),
+            price_min=number("price_min", Decimal),
+            price_max=number("price_max", Decimal),
+            mileage_min=number("mileage_min"),
+            mileage_max=number("mileage_max"),
+            days_min=number("days_min"),
+            days_max=number("days_max"),
+            published=published,
+            sort=sort,
+        )
+
+    def as_query(self) -> dict[str, Any]:
+        """The non-empty filters, for building URLs (bookmarkable)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value in (None, "", []) or (f.name == "sort" and value == DEFAULT_SORT):
+                continue
+            out[f.name] = str(value).lower() if isinstance(value, bool) else value
+        return out
+
+
+def _search_term(q: str) -> Q:
+    """A whole VIN; a term with digits is a stock-number prefix or the VIN's last 6-8
+    (both index scans); a word is a make or model prefix."""
+    term = q.upper().replace(" ", "")
+    if len(term) == VIN_LENGTH:
+        return Q(vin_reversed=term[::-1])
+    if any(c.isdigit() for c in term):
+        condition = Q(stock_number__startswith=term)
+        if len(term) >= 6:
+            condition |= Q(vin_reversed__startswith=term[::-1])
+        return condition
+    return Q(stock_number__startswith=term) | Q(make__istartswith=q) | Q(model__istartswith=q)
+
+
+def filtered(queryset: QuerySet[Vehicle], f: VehicleFilters) -> QuerySet[Vehicle]:
+    qs = queryset
+    if f.q:
+        qs = qs.annotate(vin_reversed=Reverse("vin")).filter(_search_term(f.q))
+    if f.rooftop is not None:
+        qs = qs.filter(rooftop_id=f.rooftop)
+    if len(f.status) == 1:
+        qs = qs.filter(status=f.status[0])
+    elif f.status:
+        qs = qs.filter(status__in=f.status)
+    if f.condition:
+        qs = qs.filter(condition=f.condition)
+    if f.make:
+        qs = qs.filter(make=f.make)
+    if f.model:
+        qs = qs.filter(model=f.model)
+    bounds = {
+        "year__gte": f.year_min,
+        "year__lte": f.year_max,
+        "list_price__gte": f.price_min,
+        "list_price__lte": f.price_max,
+        "odometer__gte": f.mileage_min,
+        "odometer__lte": f.mileage_max,
+    }
+    qs = qs.filter(**{k: v for k, v in bounds.items() if v is not None})
+    today = timezone.localdate()
+    if f.days_min is not None:
+        qs = qs.filter(acquired_on__lte=today - timedelta(days=f.days_min))
+    if f.days_max is not None:
+        qs = qs.filter(acquired_on__gte=today - timedelta(days=f.days_max))
+    if f.published is not None:
+        qs = qs.filter(is_published=f.published)
+    return qs
+
+
+# --- keyset cursors --------------------------------------------------------------------
+
+
+def encode_cursor(sort: str, value: Any, pk: int) -> str:
+    raw = orjson.dumps([sort, value, pk], default=str)
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        cursor_sort, value, pk = orjson.loads(base64.urlsafe_b64decode(padded))
+    except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
+        raise BadQuery("cursor", "This cursor is not valid; start from the first page.") from None
+    if cursor_sort != sort or not isinstance(pk, int):
+        raise BadQuery("cursor", "This cursor belongs to a different sort; start again.")
+    name = SORT_FIELDS[sort.lstrip("-")]
+    try:
+        if name == "list_price":
+            value = Decimal(str(value))
+        elif name == "acquired_on":
+            value = date.fromisoformat(str(value))
+        elif name in ("year", "odometer"):
+            value = int(value)
+        else:
+            value = str(value)
+    except (ValueError, InvalidOperation):
+        raise BadQuery("cursor", "This cursor is not valid; start from the first page.") from None
+    return value, pk
+
+
+def _after(name: str, descending: bool, value: Any, pk: int) -> Q:
+    """Rows after (value, pk). The redundant bound gives the index a start key."""
+    if descending:
+        return Q(**{f"{name}__lte": value}) & (
+            Q(**{f"{name}__lt": value}) | Q(**{name: value, "id__lt": pk})
+        )
+    return Q(**{f"{name}__gte": value}) & (
+        Q(**{f"{name}__gt": value}) | Q(**{name: value, "id__gt": pk})
+    )
+
+
+@dataclass
+class Page:
+    rows: list[dict[str, Any]]
+    next_cursor: str | None
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+
+def search(
+    queryset: QuerySet[Vehicle],
+    f: VehicleFilters,
+    *,
+    cursor: str = "",
+    limit: int = DEFAULT_LIMIT,
+    columns: tuple[str, ...] = LIST_COLUMNS,
+) -> Page:
+    """One page of rows (dicts of `columns`), in one query."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    descending = f.sort.startswith("-")
+    name = SORT_FIELDS[f.sort.lstrip("-")]
+    qs = filtered(queryset, f)
+    if cursor:
+        value, pk = decode_cursor(cursor, f.sort)
+        qs = qs.filter(_after(name, descending, value, pk))
+    order = [f"-{name}", "-id"] if descending else [name, "id"]
+    rows = list(qs.order_by(*order).values(*columns)[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(f.sort, last[name], last["id"])
+    return Page(rows, next_cursor)
+
+
+def detail_rows(queryset: QuerySet[Vehicle]) -> QuerySet[Vehicle, dict[str, Any]]:
+    """Detail columns plus added costs and the active hold, still one query."""
+    costs = (
+        VehicleCost.objects.filter(vehicle=OuterRef("pk"))
+        .order_by()
+        .values("vehicle")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    holds = VehicleHold.objects.filter(vehicle=OuterRef("pk"), released_at__isnull=True).order_by()
+    return queryset.annotate(
+        added_costs=Coalesce(Subquery(costs), F("acquisition_cost") * 0),
+        hold_deal_reference=Subquery(holds.values("deal_reference")[:1]),
+        hold_expires_at=Subquery(holds.values("expires_at")[:1]),
+    ).values(*DETAIL_COLUMNS, "added_costs", "hold_deal_reference", "hold_expires_at")

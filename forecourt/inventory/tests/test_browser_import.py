@@ -1,0 +1,88 @@
+"""End-to-end: a sales manager imports a CSV in headless Chromium and reads the error report."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from forecourt.accounts.roles import Role
+from forecourt.inventory.models import Vehicle
+from forecourt.inventory.tests.factories import make_vin
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(os.environ.get("FORECOURT_TEST_ARTIFACTS", "test-artifacts"))
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+        reason="Debian's chromium is not installed (.ci/run installs it)",
+    ),
+]
+
+
+@pytest.fixture
+def page(request, live_server):
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        page = browser.new_page()
+        page.set_default_timeout(10_000)
+        yield page
+        if getattr(request.node, "rep_call", None) and request.node.rep_call.failed:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        browser.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_csv_import_with_an_error_report(
+    page, live_server, make_user, client_for, rooftop, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    manager = make_user(Role.SALES_MANAGER)
+    client = client_for(manager)  # signed in, second factor passed
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    good_vin = make_vin()
+    csv_text = (
+        "vin,year,make,model,acquisition_source,list_price\n"
+        f"{good_vin},2020,Honda,Civic,auction,15995\n"
+        f"{make_vin()},2021,Toyota,Camry,auction,-100\n"
+        "NOTAVIN,2019,Ford,Focus,auction,9000\n"
+    )
+    page.goto(f"{live_server.url}/inventory/imports/")
+    page.get_by_label("CSV file").set_input_files(
+        files=[{"name": "stock.csv", "mimeType": "text/csv", "buffer": csv_text.encode()}]
+    )
+    page.get_by_label("Rooftop").select_option(str(rooftop.pk))
+    page.get_by_label("Only valid rows: skip rows with errors").check()
+    page.get_by_role("button", name="Upload and import").click()
+    page.wait_for_url(f"{live_server.url}/inventory/imports/*/")
+    report = page.locator("table.import-errors")
+    report.wait_for()
+    assert "1 created" in page.locator("#import-progress").inner_text()
+    rows = report.locator("tbody tr").all_inner_texts()
+    assert any("3" in r and "list_price" in r and "negative" in r for r in rows), rows
+    assert any("4" in r and "vin" in r and "17 characters" in r for r in rows), rows
+    assert list(Vehicle.objects.values_list("vin", flat=True)) == [good_vin]
+    assert not errors, f"browser console errors (CSP?): {errors}"
