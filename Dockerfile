@@ -38,6 +38,7 @@ ENV PATH=/opt/forecourt/bin:$PATH \
     DATA_DIR=/var/lib/forecourt \
     BACKUP_DIR=/var/lib/forecourt/backups \
     LOG_FORMAT=json \
+    PROMETHEUS_MULTIPROC_DIR=/tmp/forecourt-metrics \
     PORT=8000
 # postgresql-client: pg_dump/pg_restore for `forecourt backup` and `forecourt restore`.
 # hadolint ignore=DL3008

@@ -18,7 +18,22 @@ keepalive = 5
 # Recycle workers now and then so a slow leak cannot grow without bound.
 max_requests = 2000
 max_requests_jitter = 200
-accesslog = "-"
+# Every request is logged once, with its request id, by our own middleware.
+accesslog = None
 errorlog = "-"
 # The reverse proxy sets X-Forwarded-Proto; trust it from anywhere inside the private network.
 forwarded_allow_ips = "*"
+
+
+def on_starting(server: object) -> None:
+    """Start metrics from empty files: a previous run's worker files would add up."""
+    from forecourt.core.observability.metrics import wipe_multiproc_dir
+
+    wipe_multiproc_dir()
+
+
+def child_exit(server: object, worker: object) -> None:
+    """Drop a dead worker's live gauges from the multiprocess metrics."""
+    from forecourt.core.observability.metrics import mark_process_dead
+
+    mark_process_dead(worker.pid)  # type: ignore[attr-defined]

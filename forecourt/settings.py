@@ -147,7 +147,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Authentication, MFA, lockout, sessions: forecourt/core/security (docs/authentication.md).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out sign-ins before the password
-    "django.contrib.auth.backends.ModelBackend",
+    "forecourt.accounts.backends.ForecourtModelBackend",
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60  # reset links: single use (Django's tokens), one hour
 FORECOURT_MFA_DEMO_EXEMPT = CONFIG.mfa_demo_exempt_enabled  # development only

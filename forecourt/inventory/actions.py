@@ -204,24 +204,37 @@ def validate_stock_number_pattern(pattern: str) -> None:
 
 
 def _next_stock_number(rooftop: Rooftop, vin: str) -> str:
-    """The next number from the rooftop's pattern; the counter row is locked, so two
-    processes receiving at once never get the same number."""
+    return _next_stock_numbers(rooftop, [vin])[0]
+
+
+def _next_stock_numbers(rooftop: Rooftop, vins: list[str]) -> list[str]:
+    """One new number per VIN from the rooftop's pattern, under ONE lock of the counter
+    row, so two processes receiving at once never get the same number."""
     StockNumberSettings.objects.get_or_create(rooftop=rooftop)
     counter = StockNumberSettings.objects.select_for_update().get(rooftop=rooftop)
     today = timezone.localdate()
-    while True:
-        counter.last_sequence += 1
-        candidate = counter.pattern.format(
-            rooftop_code=rooftop.code.upper()[:8],
-            yy=f"{today.year % 100:02d}",
-            yyyy=str(today.year),
-            seq=counter.last_sequence,
-            vin6=vin[-6:],
-        )[:32]
-        if not Vehicle.objects.filter(rooftop=rooftop, stock_number=candidate).exists():
-            break
+    numbers: list[str] = []
+    while len(numbers) < len(vins):
+        candidates = []
+        for vin in vins[len(numbers) :]:
+            counter.last_sequence += 1
+            candidates.append(
+                counter.pattern.format(
+                    rooftop_code=rooftop.code.upper()[:8],
+                    yy=f"{today.year % 100:02d}",
+                    yyyy=str(today.year),
+                    seq=counter.last_sequence,
+                    vin6=vin[-6:],
+                )[:32]
+            )
+        taken = set(
+            Vehicle.objects.filter(rooftop=rooftop, stock_number__in=candidates).values_list(
+                "stock_number", flat=True
+            )
+        )
+        numbers += [c for c in candidates if c not in taken and c not in numbers]
     counter.save(update_fields=["last_sequence"])
-    return candidate
+    return numbers
 
 
 @transaction.atomic
@@ -280,24 +293,41 @@ def prepare_vehicle(
     if check_unique:
         vehicle.full_clean()
     else:
-        vehicle.full_clean(validate_unique=False, validate_constraints=False)
+        # The rooftop is an object the caller holds: re-checking it would cost a query a row.
+        vehicle.full_clean(exclude=["rooftop"], validate_unique=False, validate_constraints=False)
     vehicle.stock_number = stock_number
     vehicle.vin_warnings = warnings  # type: ignore[attr-defined]
     return vehicle
 
 
-def _record_receipt(actor: Any, vehicle: Vehicle) -> None:
-    VehicleStatusChange.objects.create(
-        vehicle=vehicle,
-        changed_by=_user(actor),
-        from_status="",
-        to_status=vehicle.status,
-        reason="received",
+def _record_receipts(actor: Any, vehicles: list[Vehicle]) -> None:
+    """The "received" status row, initial price rows and audit entry of each new vehicle,
+    in three bulk inserts however many vehicles there are."""
+    user = _user(actor)
+    VehicleStatusChange.objects.bulk_create(
+        VehicleStatusChange(
+            vehicle=v, changed_by=user, from_status="", to_status=v.status, reason="received"
+        )
+        for v in vehicles
     )
-    if vehicle.list_price or vehicle.internet_price or vehicle.floor_price:
-        _record_price_changes(actor, vehicle, dict.fromkeys(PRICE_FIELDS), "initial price")
-    audit.record(
-        actor, "inventory.receive_vehicle", vehicle, audit.diff({}, audit.snapshot(vehicle))
+    VehiclePriceChange.objects.bulk_create(
+        VehiclePriceChange(
+            vehicle=v,
+            changed_by=user,
+            field=name,
+            old_price=None,
+            new_price=getattr(v, name),
+            reason="initial price",
+        )
+        for v in vehicles
+        if v.list_price or v.internet_price or v.floor_price
+        for name in PRICE_FIELDS
+        if getattr(v, name) is not None
+    )
+    audit.record_many(
+        actor,
+        "inventory.receive_vehicle",
+        [(v, audit.diff({}, audit.snapshot(v))) for v in vehicles],
     )
 
 
@@ -315,7 +345,7 @@ def receive_vehicle(actor: Any, *, rooftop: Rooftop, **fields: Any) -> Vehicle:
         raise ValidationError(
             {"vin": "An active vehicle with this VIN or stock number was just received."}
         ) from None
-    _record_receipt(actor, vehicle)
+    _record_receipts(actor, [vehicle])
     vehicle.vin_warnings = warnings  # type: ignore[attr-defined]
     return vehicle
 
@@ -329,11 +359,12 @@ def bulk_receive_vehicles(actor: Any, rooftop: Rooftop, vehicles: list[Vehicle])
     """
     require_permission(actor, "inventory.add_vehicle")
     _require_rooftop(actor, rooftop.pk)
-    for vehicle in vehicles:
-        if vehicle.rooftop_id != rooftop.pk:
-            raise ValidationError({"rooftop": "Every vehicle of a batch joins the same rooftop."})
-        if not vehicle.stock_number:
-            vehicle.stock_number = _next_stock_number(rooftop, vehicle.vin)
+    if any(vehicle.rooftop_id != rooftop.pk for vehicle in vehicles):
+        raise ValidationError({"rooftop": "Every vehicle of a batch joins the same rooftop."})
+    blanks = [vehicle for vehicle in vehicles if not vehicle.stock_number]
+    numbers = _next_stock_numbers(rooftop, [vehicle.vin for vehicle in blanks])
+    for vehicle, number in zip(blanks, numbers, strict=True):
+        vehicle.stock_number = number
     try:
         with transaction.atomic():
             created = Vehicle.objects.bulk_create(vehicles)
@@ -341,8 +372,7 @@ def bulk_receive_vehicles(actor: Any, rooftop: Rooftop, vehicles: list[Vehicle])
         raise ValidationError(
             {"vin": "A vehicle of this batch clashes with an active VIN or a stock number."}
         ) from None
-    for vehicle in created:
-        _record_receipt(actor, vehicle)
+    _record_receipts(actor, created)
     return created
 
 

@@ -56,3 +56,20 @@ def test_inactive_user_has_no_permissions(make_user):
     user = make_user(Role.OWNER)
     user.is_active = False
     assert not user.has_perm("accounts.view_rooftop")
+
+
+@pytest.mark.django_db
+def test_permissions_load_in_one_query_from_groups_and_the_user(
+    make_user, django_assert_num_queries
+):
+    from django.contrib.auth.models import Permission
+
+    from forecourt.accounts.models import User
+
+    user = make_user(Role.SALESPERSON)
+    user.user_permissions.add(Permission.objects.get(codename="view_user"))
+    user = User.objects.get(pk=user.pk)
+    with django_assert_num_queries(1):
+        assert user.has_perm("accounts.view_user")  # granted to the user directly
+        assert user.has_perm("accounts.view_rooftop")  # granted through the role
+        assert not user.has_perm("accounts.add_user")
