@@ -53,35 +53,34 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 UNWIND_FROM = frozenset({Status.SOLD, Status.DELIVERED})
 PRICE_FIELDS = ("list_price", "internet_price", "floor_price")
 # Fields update_vehicle may change; prices, status and rooftop have their own actions.
-EDITABLE_FIELDS = frozenset(
-    {
-        "vin",
-        "condition",
-        "year",
-        "make",
-        "model",
-        "trim",
-        "body_style",
-        "drivetrain",
-        "engine",
-        "transmission",
-        "fuel_type",
-        "exterior_color",
-        "interior_color",
-        "odometer",
-        "odometer_brand",
-        "title_status",
-        "title_brand",
-        "acquisition_source",
-        "acquired_on",
-        "acquisition_cost",
-        "lot_location",
-        "key_tag",
-        "notes",
-        "is_published",
-        "stock_number",
-    }
+EDITABLE_FIELD_ORDER = (
+    "vin",
+    "stock_number",
+    "condition",
+    "year",
+    "make",
+    "model",
+    "trim",
+    "body_style",
+    "drivetrain",
+    "engine",
+    "transmission",
+    "fuel_type",
+    "exterior_color",
+    "interior_color",
+    "odometer",
+    "odometer_brand",
+    "title_status",
+    "title_brand",
+    "acquisition_source",
+    "acquired_on",
+    "acquisition_cost",
+    "lot_location",
+    "key_tag",
+    "notes",
+    "is_published",
 )
+EDITABLE_FIELDS = frozenset(EDITABLE_FIELD_ORDER)
 RECEIVE_FIELDS = EDITABLE_FIELDS | set(PRICE_FIELDS) | {"status"}
 DEFAULT_HOLD = timedelta(hours=48)
 MAX_HOLD = timedelta(days=14)

@@ -9,35 +9,10 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from forecourt.accounts.models import Rooftop
+from forecourt.inventory.actions import EDITABLE_FIELD_ORDER
 from forecourt.inventory.models import CostKind, Status, Vehicle
 
-DETAIL_FIELDS = [
-    "vin",
-    "stock_number",
-    "condition",
-    "year",
-    "make",
-    "model",
-    "trim",
-    "body_style",
-    "drivetrain",
-    "engine",
-    "transmission",
-    "fuel_type",
-    "exterior_color",
-    "interior_color",
-    "odometer",
-    "odometer_brand",
-    "title_status",
-    "title_brand",
-    "acquisition_source",
-    "acquired_on",
-    "acquisition_cost",
-    "lot_location",
-    "key_tag",
-    "notes",
-    "is_published",
-]
+DETAIL_FIELDS = list(EDITABLE_FIELD_ORDER)  # the fields update_vehicle accepts, in form order
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
