@@ -15,7 +15,7 @@ django.setup()
 
 from forecourt.accounts.demo import DEMO_PASSWORD  # noqa: E402
 
-PAGES = {"dashboard.png": "/"}
+PAGES = {"dashboard.png": "/", "inventory.png": "/inventory/"}
 
 
 def main(base_url: str, out_dir: str) -> None:
