@@ -14,19 +14,9 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from forecourt.core.money import format_money
 from forecourt.inventory.buyers_guide_text import MAJOR_DEFECTS, TEXT, Language
 from forecourt.inventory.models_documents import WarrantyKind
-
-CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£"}
-
-
-def format_money(amount: Decimal | None, currency: str) -> str:
-    """'$12,345.00' / '£12,345.00'; never through float."""
-    if amount is None:
-        return ""
-    symbol = CURRENCY_SYMBOLS.get(currency, f"{currency} ")
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{symbol}{abs(amount).quantize(Decimal('0.01')):,}"
 
 
 @dataclass(frozen=True)

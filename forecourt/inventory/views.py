@@ -81,12 +81,16 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
         }
         for name, label in SORTABLE_COLUMNS
     ]
-    rooftop_names = {r.pk: r.code for r in rooftops}
+    rooftop_by_id = {r.pk: r for r in rooftops}
     context = {
         "filters": filters,
         "page": page,
         "rows": [
-            {**row, "rooftop_code": rooftop_names.get(row["rooftop_id"], "")}
+            {
+                **row,
+                "rooftop_code": rooftop_by_id[row["rooftop_id"]].code,
+                "currency": rooftop_by_id[row["rooftop_id"]].currency,
+            }
             for row in (page.rows if page else [])
         ],
         "error": error,

@@ -49,7 +49,7 @@ def test_receive_price_find_hold_and_sell(
     page.get_by_label("List price").fill("19995")
     page.get_by_role("button", name="Change price").click()
     page.wait_for_url(f"{live_server.url}/inventory/{vehicle.pk}/")
-    assert page.locator("#list-price").inner_text() == "19995.00"
+    assert page.locator("#list-price").inner_text() == "$19,995.00"
 
     # Find with filters: htmx swaps the results and pushes the URL (bookmarkable).
     page.goto(f"{live_server.url}/inventory/")

@@ -142,3 +142,20 @@ def test_bulk_publish_from_the_list(client_for, make_user, rooftop, salesperson)
     assert response.status_code == 302
     assert response["Location"] == "/inventory/?make=Honda"
     assert Vehicle.objects.filter(is_published=True).count() == 2
+
+
+def test_prices_show_in_the_rooftops_currency(make_user, client_for, rooftop, other_rooftop):
+    from decimal import Decimal
+
+    from forecourt.accounts.roles import Role
+    from forecourt.inventory.tests.factories import receive
+
+    manager = make_user(Role.GENERAL_MANAGER, rooftops=[rooftop, other_rooftop])
+    us = receive(manager, rooftop, list_price=Decimal("21995"))
+    uk = receive(manager, other_rooftop, list_price=Decimal("18450.5"))
+    client = client_for(manager)
+    listing = client.get("/inventory/").content.decode()
+    assert "$21,995.00" in listing
+    assert "£18,450.50" in listing
+    assert "£18,450.50" in client.get(f"/inventory/{uk.pk}/").content.decode()
+    assert "$21,995.00" in client.get(f"/inventory/{us.pk}/").content.decode()
