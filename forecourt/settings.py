@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "forecourt.core",
     "forecourt.core.security",
@@ -154,6 +156,17 @@ FORECOURT_MFA_DEMO_EXEMPT = CONFIG.mfa_demo_exempt_enabled  # development only
 OTP_TOTP_ISSUER = "Forecourt"
 OTP_TOTP_THROTTLE_FACTOR = 1  # failed codes wait 1, 2, 4, 8... seconds (django-otp)
 OTP_STATIC_THROTTLE_FACTOR = 1
+# Passkeys (django-otp-webauthn) as a second factor only: the relying party is this site's
+# public host, and only its own origin may answer a ceremony.
+_PUBLIC_URL = urlsplit(CONFIG.public_base_url)
+OTP_WEBAUTHN_RP_ID = _PUBLIC_URL.hostname or "localhost"
+OTP_WEBAUTHN_RP_NAME = "Forecourt"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"{_PUBLIC_URL.scheme}://{_PUBLIC_URL.netloc}"]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # the password stays the first factor
+if not CONFIG.is_production:
+    # Browsers offer passkeys only on https or localhost; a plain-http development address
+    # goes without them instead of stopping the app. In production the check stands.
+    SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E031"]
 AXES_FAILURE_LIMIT = 5  # per (account, client IP)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -127,3 +127,51 @@ def revoke_api_token(actor: Any, token: ApiToken) -> ApiToken:
             actor, "accounts.revoke_api_token", token, {"revoked_at": [None, str(token.revoked_at)]}
         )
     return token
+
+
+@transaction.atomic
+def change_email(actor: Any, user: User, new_email: str) -> User:
+    """Change a sign-in email: the user themselves, or an admin over users they manage.
+
+    The user's other sessions end (a session opened with the old identity should not
+    outlive the change), and the OLD address is told, so a hijacked account's real owner
+    learns of the takeover even though mail now goes elsewhere.
+    """
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.core.validators import validate_email
+
+    from forecourt.core.security.sessions import end_sessions
+    from forecourt.core.security.signals import kept_session_key
+
+    if actor.pk != user.pk:
+        require_permission(actor, "accounts.change_user")
+        if not User.objects.for_user(actor, "change").filter(pk=user.pk).exists():
+            raise PermissionDenied("You can only change users of your rooftops.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    new_email = User.objects.normalize_email(new_email.strip()).lower()
+    try:
+        validate_email(new_email)
+    except ValidationError:
+        raise ValidationError({"email": "Enter a valid email address."}) from None
+    old_email = user.email
+    if new_email == old_email.lower():
+        raise ValidationError({"email": "That is already the address on this account."})
+    if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
+        raise ValidationError({"email": "A user with this email already exists."})
+    user.email = new_email
+    user.save(update_fields=["email"])
+    audit.record(actor, "accounts.change_email", user, {"email": [old_email, new_email]})
+    end_sessions(user, keep_session_key=kept_session_key(user), reason="email_changed")
+    send_mail(
+        subject="Your Forecourt sign-in email was changed",
+        message=(
+            f"The sign-in email of your Forecourt account was changed from {old_email} "
+            f"to {new_email}, and your other sessions were signed out.\n\n"
+            "If you did not do this, contact your administrator at once: someone may "
+            "have taken over your account.\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[old_email],
+    )
+    return user

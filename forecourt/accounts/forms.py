@@ -41,3 +41,11 @@ class ApiTokenCreateForm(forms.Form):
     def __init__(self, *args: object, users: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["user"].queryset = users  # type: ignore[attr-defined]
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label="New email",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        help_text="You will sign in with this address. We tell your old address too.",
+    )

@@ -9,6 +9,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", mfa_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    path("email/", views.email_change, name="email-change"),
     path("rooftops/", views.rooftop_list, name="rooftop-list"),
     path("rooftops/<int:pk>/", views.rooftop_detail, name="rooftop-detail"),
     path("users/", views.user_list, name="user-list"),

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from forecourt.accounts import actions
-from forecourt.accounts.forms import ApiTokenCreateForm, LoginForm, UserCreateForm
+from forecourt.accounts.forms import (
+    ApiTokenCreateForm,
+    EmailChangeForm,
+    LoginForm,
+    UserCreateForm,
+)
 from forecourt.accounts.models import ApiToken, Rooftop, User
 from forecourt.accounts.roles import Role
 from forecourt.core.forms import add_action_errors
@@ -92,3 +100,20 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     actions.revoke_api_token(request.user, token)
     messages.success(request, f"Token {token.name} revoked.")
     return redirect("accounts:token-list")
+
+
+@never_cache
+@require_recent_auth
+def email_change(request: HttpRequest) -> HttpResponse:
+    """The signed-in user changes their own sign-in email (sudo mode)."""
+    user = cast(User, request.user)
+    form = EmailChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_email(user, user, form.cleaned_data["email"])
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "Email changed. Your other sessions were signed out.")
+            return redirect("security:mfa-manage")
+    return render(request, "accounts/email_change.html", {"form": form, "current": user.email})

@@ -25,6 +25,7 @@ from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
+from django_otp_webauthn.models import WebAuthnCredential
 
 from forecourt.core import audit
 from forecourt.core.security import reauth
@@ -91,7 +92,7 @@ def _new_recovery_codes(user: Any) -> list[str]:
     return codes
 
 
-def _step_up(request: HttpRequest, device: Device) -> None:
+def step_up(request: HttpRequest, device: Device) -> None:
     """The session now carries a second factor: mark it, rotate its key, refresh sudo."""
     otp_login(request, device)
     request.session.cycle_key()
@@ -117,7 +118,7 @@ def confirm_totp(request: HttpRequest, token: str) -> list[str] | None:
     del request.session[PENDING_TOTP_KEY]
     codes = _new_recovery_codes(user)
     audit.record(user, "security.enrol_totp", device, {"confirmed": [False, True]})
-    _step_up(request, device)
+    step_up(request, device)
     end_sessions(user, keep_session_key=request.session.session_key, reason="mfa_changed")
     return codes
 
@@ -134,7 +135,7 @@ def verify(request: HttpRequest, token: str) -> Device | None:
     for device in device_class.objects.filter(user=user, confirmed=True):
         verified = otp_verify_token(user, device.persistent_id, token)
         if verified is not None:
-            _step_up(request, verified)
+            step_up(request, verified)
             if isinstance(verified, StaticDevice):
                 audit.record(user, "security.use_recovery_code", verified)
             return verified
@@ -156,6 +157,15 @@ def regenerate_recovery_codes(request: HttpRequest) -> list[str]:
     return codes
 
 
+def drop_recovery_codes_without_factor(user: Any) -> None:
+    """Recovery codes stand in for a lost factor: with no factor left they go too, and
+    the user enrols afresh at the next request."""
+    for model in (TOTPDevice, WebAuthnCredential):
+        if model.objects.filter(user=user, confirmed=True).exists():
+            return
+    StaticDevice.objects.filter(user=user).delete()
+
+
 @transaction.atomic
 def remove_totp_device(request: HttpRequest, device: TOTPDevice) -> None:
     """Remove an authenticator; with none left the user enrols again before anything else."""
@@ -164,8 +174,7 @@ def remove_totp_device(request: HttpRequest, device: TOTPDevice) -> None:
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
     audit.record(user, "security.remove_totp", device, {"name": [device.name, None]})
     device.delete()
-    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        StaticDevice.objects.filter(user=user).delete()
+    drop_recovery_codes_without_factor(user)
     end_sessions(user, keep_session_key=request.session.session_key, reason="mfa_changed")
     request.session.cycle_key()
 
@@ -177,7 +186,7 @@ def reset_mfa(actor: Any, user: Any) -> int:
 
     require_permission(actor, "security.unlock_account")
     removed = 0
-    for model in (TOTPDevice, StaticDevice):
+    for model in (TOTPDevice, WebAuthnCredential, StaticDevice):
         count, _ = model.objects.filter(user=user).delete()
         removed += count
     audit.record(actor, "security.reset_mfa", user, {"mfa_devices": ["removed", None]})

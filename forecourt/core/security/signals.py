@@ -22,7 +22,8 @@ from forecourt.core.security.sessions import end_sessions, stamp_login
 current_session: ContextVar[tuple[int, str] | None] = ContextVar("current_session", default=None)
 
 
-def _kept_session_key(user: Any) -> str | None:
+def kept_session_key(user: Any) -> str | None:
+    """The key of the session serving this request, when it belongs to `user`."""
     current = current_session.get()
     return current[1] if current and current[0] == user.pk else None
 
@@ -57,7 +58,7 @@ def end_sessions_on_account_change(
         end_sessions(instance, reason="deactivated")
     elif previous["password"] != instance.password:
         end_sessions(
-            instance, keep_session_key=_kept_session_key(instance), reason="password_changed"
+            instance, keep_session_key=kept_session_key(instance), reason="password_changed"
         )
 
 
@@ -67,7 +68,7 @@ def end_sessions_on_role_change(
     if reverse or action not in {"post_add", "post_remove", "post_clear"}:
         return
     if instance.pk is not None:
-        end_sessions(instance, keep_session_key=_kept_session_key(instance), reason="roles_changed")
+        end_sessions(instance, keep_session_key=kept_session_key(instance), reason="roles_changed")
 
 
 def connect() -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from forecourt.core.security import views
+from forecourt.core.security import passkeys, views
 
 app_name = "security"
 
@@ -10,6 +10,24 @@ urlpatterns = [
     path("mfa/verify/", views.mfa_verify, name="mfa-verify"),
     path("mfa/recovery-codes/", views.mfa_recovery_regenerate, name="mfa-recovery-regenerate"),
     path("mfa/devices/<int:pk>/remove/", views.mfa_device_remove, name="mfa-device-remove"),
+    path(
+        "mfa/passkeys/register/begin/",
+        passkeys.begin_registration,
+        name="passkey-register-begin",
+    ),
+    path(
+        "mfa/passkeys/register/complete/",
+        passkeys.complete_registration,
+        name="passkey-register-complete",
+    ),
+    path("mfa/passkeys/verify/begin/", passkeys.begin_verification, name="passkey-verify-begin"),
+    path(
+        "mfa/passkeys/verify/complete/",
+        passkeys.complete_verification,
+        name="passkey-verify-complete",
+    ),
+    path("mfa/passkeys/messages.js", passkeys.script_catalog, name="passkey-messages"),
+    path("mfa/passkeys/<int:pk>/remove/", views.passkey_remove, name="passkey-remove"),
     path("reauth/", views.reauthenticate, name="reauth"),
     path("password/", views.password_change, name="password-change"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),

@@ -24,7 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from forecourt.accounts.models import User
 from forecourt.core import audit
-from forecourt.core.security import access_review, lockout, mfa, reauth
+from forecourt.core.security import access_review, lockout, mfa, passkeys, reauth
 from forecourt.core.security.forms import (
     ConfirmTotpForm,
     OneTimeCodeForm,
@@ -92,12 +92,23 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
             return redirect(_safe_next(request))
         logger.info("mfa verification failed", extra={"event": "mfa_failed"})
         form.add_error("code", "That code is not right, or was already used.")
-    return render(request, "security/mfa_verify.html", {"form": form, "next": _safe_next(request)})
+    context = {
+        "form": form,
+        "next": _safe_next(request),
+        "has_passkey": passkeys.passkeys_of(request.user).exists(),
+        "passkey_config": passkeys.script_config(request),
+    }
+    return render(request, "security/mfa_verify.html", context)
 
 
 def mfa_manage(request: HttpRequest) -> HttpResponse:
     devices = TOTPDevice.objects.filter(user=request.user, confirmed=True)
-    context = {"devices": devices, "recovery_left": mfa.recovery_codes_left(request.user)}
+    context = {
+        "devices": devices,
+        "passkeys": passkeys.passkeys_of(request.user),
+        "passkey_config": passkeys.script_config(request),
+        "recovery_left": mfa.recovery_codes_left(request.user),
+    }
     return render(request, "security/mfa_manage.html", context)
 
 
@@ -118,6 +129,15 @@ def mfa_device_remove(request: HttpRequest, pk: int) -> HttpResponse:
     device = get_object_or_404(TOTPDevice, pk=pk, user=request.user, confirmed=True)
     mfa.remove_totp_device(request, device)
     messages.success(request, f"{device.name} removed.")
+    return redirect("security:mfa-manage")
+
+
+@require_POST
+@reauth.require_recent_auth
+def passkey_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    device = get_object_or_404(passkeys.passkeys_of(request.user), pk=pk)
+    passkeys.remove(request, device)
+    messages.success(request, f"Passkey {device.name} removed.")
     return redirect("security:mfa-manage")
 
 
