@@ -76,3 +76,13 @@ def test_the_task_and_the_command_deactivate_too(make_user):
     assert f"deactivated {second.email}" in out.getvalue()
     second.refresh_from_db()
     assert not second.is_active
+
+
+def test_the_worker_deactivates_idle_users_nightly(make_user):
+    from forecourt.core.scheduler import registered_jobs
+
+    job = {j.name: j for j in registered_jobs()}["security.deactivate_idle_users"]
+    idle = make_user(last_login=timezone.now() - timedelta(days=120))
+    job.run()  # enqueues the task; tests run tasks immediately
+    idle.refresh_from_db()
+    assert idle.is_active is False
