@@ -12,6 +12,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -315,11 +316,12 @@ def deactivate_idle(request: HttpRequest) -> HttpResponse:
 @permission_required("security.delete_usersession", raise_exception=True)
 @reauth.require_recent_auth
 def end_user_sessions(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _managed_user(request, pk)
-    sessions = UserSession.objects.for_user(request.user, "delete").filter(user=user)
-    keep = request.session.session_key
-    count, _ = sessions.exclude(session_key=keep).delete()
-    audit.record(request.user, "security.end_user_sessions", user, {"sessions": [count, 0]})
+    user = _managed_user(request, pk)  # 404 for a user of another rooftop
+    with transaction.atomic():
+        count = end_sessions(
+            user, keep_session_key=request.session.session_key, reason="admin_request"
+        )
+        audit.record(request.user, "security.end_user_sessions", user, {"sessions": [count, 0]})
     messages.success(request, f"{count} session(s) of {user.email} signed out.")
     return redirect("security:access-review")
 
