@@ -113,7 +113,7 @@ def main() -> None:
         .order_by("list_price", "id")
         .values_list("list_price", "id")[50_000:50_001]
     )
-    from forecourt.inventory.search import encode_cursor
+    from forecourt.core.keyset import encode_cursor
 
     for price, pk in far:
         deep.append(encode_cursor("list_price", str(price), pk))

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "forecourt.core.backups",
     "forecourt.accounts",
     "forecourt.inventory",
+    "forecourt.customers",
+    "forecourt.leads",
 ]
 
 if CONFIG.env == "test":

@@ -22,6 +22,8 @@ urlpatterns = [
     path("api/v1/", include((_public(api_patterns), api_app_name), namespace=api_namespace)),
     path("accounts/", include("forecourt.accounts.urls")),
     path("inventory/", include("forecourt.inventory.urls")),
+    path("customers/", include("forecourt.customers.urls")),
+    path("leads/", include("forecourt.leads.urls")),
     path("security/", include("forecourt.core.security.urls")),
     path("system/", include("forecourt.core.observability.urls")),
     path("metrics", metrics_view, name="metrics"),  # Prometheus; token or IP allowlist

@@ -27,7 +27,16 @@ class Role(StrEnum):
 
 
 _ROOFTOP = "accounts.view_rooftop"
-_WORK_WITH_CUSTOMERS = ["customers.view_*", "customers.add_*", "customers.change_*"]
+# Customers and their leads and activities: everyday work, without reveal, merge, export,
+# reassignment or disposal (those stay with managers: "customers.*", "leads.*").
+_WORK_WITH_CUSTOMERS = [
+    "customers.view_*",
+    "customers.add_*",
+    "customers.change_*",
+    "leads.view_*",
+    "leads.add_*",
+    "leads.change_*",
+]
 
 ROLE_GRANTS: dict[Role, list[str]] = {
     Role.OWNER: ["*"],
@@ -39,12 +48,20 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "security.view_usersession",
         "inventory.*",
         "customers.*",
+        "leads.*",
         "sales.*",
         "service.*",
         "parts.*",
         "accounting.view_*",
     ],
-    Role.SALES_MANAGER: [_ROOFTOP, "core.view_auditentry", "inventory.*", "customers.*", "sales.*"],
+    Role.SALES_MANAGER: [
+        _ROOFTOP,
+        "core.view_auditentry",
+        "inventory.*",
+        "customers.*",
+        "leads.*",
+        "sales.*",
+    ],
     Role.SALESPERSON: [
         _ROOFTOP,
         "inventory.view_*",
@@ -58,7 +75,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "sales.add_*",
         "sales.change_*",
     ],
-    Role.FI_MANAGER: [_ROOFTOP, "inventory.view_*", "customers.*", "sales.*"],
+    Role.FI_MANAGER: [_ROOFTOP, "inventory.view_*", "customers.*", "leads.view_*", "sales.*"],
     Role.SERVICE_ADVISOR: [_ROOFTOP, "inventory.view_*", *_WORK_WITH_CUSTOMERS, "service.*"],
     Role.TECHNICIAN: [_ROOFTOP, "inventory.view_*", "service.view_*", "service.work_*"],
     Role.PARTS: [_ROOFTOP, "inventory.view_*", "service.view_*", "parts.*"],
@@ -74,6 +91,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         _ROOFTOP,
         "inventory.view_*",
         "customers.view_*",
+        "leads.view_*",
         "sales.view_*",
         "service.view_*",
         "parts.view_*",

@@ -7,18 +7,16 @@ row's (sort value, id), so page 500 costs what page 1 costs and nothing ever COU
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import orjson
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Reverse
 from django.utils import timezone
 
+from forecourt.core import keyset
 from forecourt.inventory.models import Status, Vehicle, VehicleCost, VehicleHold
 from forecourt.inventory.vin import VIN_LENGTH
 
@@ -220,43 +218,21 @@ def filtered(queryset: QuerySet[Vehicle], f: VehicleFilters) -> QuerySet[Vehicle
 # --- keyset cursors --------------------------------------------------------------------
 
 
-def encode_cursor(sort: str, value: Any, pk: int) -> str:
-    raw = orjson.dumps([sort, value, pk], default=str)
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def _cursor_value(name: str) -> Any:
+    if name == "list_price":
+        return lambda v: Decimal(str(v))
+    if name == "acquired_on":
+        return lambda v: date.fromisoformat(str(v))
+    if name in ("year", "odometer"):
+        return int
+    return str
 
 
 def decode_cursor(cursor: str, sort: str) -> tuple[Any, int]:
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        cursor_sort, value, pk = orjson.loads(base64.urlsafe_b64decode(padded))
-    except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
-        raise BadQuery("cursor", "This cursor is not valid; start from the first page.") from None
-    if cursor_sort != sort or not isinstance(pk, int):
-        raise BadQuery("cursor", "This cursor belongs to a different sort; start again.")
-    name = SORT_FIELDS[sort.lstrip("-")]
-    try:
-        if name == "list_price":
-            value = Decimal(str(value))
-        elif name == "acquired_on":
-            value = date.fromisoformat(str(value))
-        elif name in ("year", "odometer"):
-            value = int(value)
-        else:
-            value = str(value)
-    except (ValueError, InvalidOperation):
-        raise BadQuery("cursor", "This cursor is not valid; start from the first page.") from None
-    return value, pk
-
-
-def _after(name: str, descending: bool, value: Any, pk: int) -> Q:
-    """Rows after (value, pk). The redundant bound gives the index a start key."""
-    if descending:
-        return Q(**{f"{name}__lte": value}) & (
-            Q(**{f"{name}__lt": value}) | Q(**{name: value, "id__lt": pk})
-        )
-    return Q(**{f"{name}__gte": value}) & (
-        Q(**{f"{name}__gt": value}) | Q(**{name: value, "id__gt": pk})
-    )
+        return keyset.decode_cursor(cursor, sort, _cursor_value(SORT_FIELDS[sort.lstrip("-")]))
+    except keyset.BadCursor as error:
+        raise BadQuery("cursor", str(error)) from None
 
 
 @dataclass
@@ -284,14 +260,14 @@ def search(
     qs = filtered(queryset, f)
     if cursor:
         value, pk = decode_cursor(cursor, f.sort)
-        qs = qs.filter(_after(name, descending, value, pk))
+        qs = qs.filter(keyset.after(name, descending, value, pk))
     order = [f"-{name}", "-id"] if descending else [name, "id"]
     rows = list(qs.order_by(*order).values(*columns)[: limit + 1])
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = encode_cursor(f.sort, last[name], last["id"])
+        next_cursor = keyset.encode_cursor(f.sort, last[name], last["id"])
     return Page(rows, next_cursor)
 
 

@@ -15,7 +15,13 @@ import pytest
 from django.test import Client
 
 from forecourt.accounts.roles import Role, granted
-from forecourt.core.security.tests.routes import MISSING_ID, Route, all_routes, values_for
+from forecourt.core.security.tests.routes import (
+    MISSING_ID,
+    Route,
+    all_routes,
+    app_route_modules,
+    values_for,
+)
 from forecourt.core.security.tests.test_get_is_safe import changed, snapshot
 from forecourt.core.security.tests.world import world as world_fixture
 
@@ -127,6 +133,9 @@ EXPECTED: dict[str, str] = {
     "core:health-live": PUBLIC,
     "core:health-ready": PUBLIC,
 }
+for _module in app_route_modules():
+    EXPECTED.update(_module.EXPECTED)
+
 # Answers that mean "not for you" (a scoped miss is 404 by design: no hint the object exists).
 DENIED = {401, 403, 404}
 

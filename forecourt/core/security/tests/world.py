@@ -28,6 +28,12 @@ def _populate(rooftop: Rooftop, admin: User, token_for: Any, make_user: Any) -> 
     except ImportError:  # pragma: no cover - inventory not built yet
         return
     receive(admin, rooftop)
+    from forecourt.core.security.tests.routes import app_route_modules
+
+    for module in app_route_modules():
+        populate = getattr(module, "populate", None)
+        if populate is not None:
+            populate(admin, rooftop)
 
 
 @pytest.fixture

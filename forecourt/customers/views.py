@@ -1,0 +1,1 @@
+"""Pages of the customers app: thin adapters over actions.py and scoped reads."""

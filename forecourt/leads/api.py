@@ -1,0 +1,5 @@
+"""/api/v1 endpoints of the leads app: thin adapters over actions.py and scoped reads."""
+
+from ninja import Router
+
+router = Router(tags=["Leads"])

@@ -1,0 +1,1 @@
+"""Pages of the leads app: thin adapters over actions.py and scoped reads."""
