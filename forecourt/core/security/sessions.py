@@ -18,6 +18,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 logger = logging.getLogger("forecourt.security")
 
@@ -122,3 +123,9 @@ def end_sessions(user: Any, *, keep_session_key: str | None = None, reason: str)
             extra={"event": "sessions_ended", "user_id": user.pk, "count": count, "reason": reason},
         )
     return count
+
+
+def session_ref(session_key: str) -> str:
+    """An opaque handle for a session: the key itself is a credential and never shown."""
+    ref = salted_hmac("forecourt.security.session-ref", session_key, algorithm="sha256")
+    return ref.hexdigest()[:32]

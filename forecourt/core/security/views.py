@@ -12,11 +12,9 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.crypto import salted_hmac
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -24,8 +22,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from forecourt.accounts.models import User
-from forecourt.core import audit
-from forecourt.core.security import access_review, lockout, mfa, passkeys, reauth
+from forecourt.core.security import access_review, actions, lockout, mfa, passkeys, reauth
 from forecourt.core.security.forms import (
     ConfirmTotpForm,
     OneTimeCodeForm,
@@ -33,8 +30,7 @@ from forecourt.core.security.forms import (
     ResetRequestForm,
 )
 from forecourt.core.security.middleware import mfa_not_required
-from forecourt.core.security.models import UserSession
-from forecourt.core.security.sessions import active_sessions_of, end_sessions
+from forecourt.core.security.sessions import active_sessions_of, end_sessions, session_ref
 
 logger = logging.getLogger("forecourt.security")
 
@@ -167,9 +163,8 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(cast(User, request.user), request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()  # ends the user's other sessions (signals.py)
+        user = actions.change_password(form)  # ends the user's other sessions
         update_session_auth_hash(request, user)  # keeps this one, with a new key
-        audit.record(user, "security.change_password", user, {"password": ["***", "***"]})
         messages.success(request, "Password changed. Your other sessions were signed out.")
         return redirect("security:sessions")
     return render(request, "security/password_change.html", {"form": form})
@@ -237,12 +232,6 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 # --- sessions ------------------------------------------------------------------------------
 
 
-def session_ref(session_key: str) -> str:
-    """An opaque handle for a session: the key itself is a credential and never shown."""
-    ref = salted_hmac("forecourt.security.session-ref", session_key, algorithm="sha256")
-    return ref.hexdigest()[:32]
-
-
 def my_sessions(request: HttpRequest) -> HttpResponse:
     current = request.session.session_key
     sessions = [
@@ -254,13 +243,11 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def end_my_session(request: HttpRequest) -> HttpResponse:
-    ref = request.POST.get("ref", "")
-    current = request.session.session_key
-    for session in UserSession.objects.filter(user=request.user).exclude(session_key=current):
-        if session_ref(session.session_key) == ref:
-            session.delete()
-            messages.success(request, "That session was signed out.")
-            break
+    ended = actions.end_own_session(
+        request.user, request.POST.get("ref", ""), current_session_key=request.session.session_key
+    )
+    if ended:
+        messages.success(request, "That session was signed out.")
     else:
         messages.error(request, "That session had already ended.")
     return redirect("security:sessions")
@@ -317,11 +304,9 @@ def deactivate_idle(request: HttpRequest) -> HttpResponse:
 @reauth.require_recent_auth
 def end_user_sessions(request: HttpRequest, pk: int) -> HttpResponse:
     user = _managed_user(request, pk)  # 404 for a user of another rooftop
-    with transaction.atomic():
-        count = end_sessions(
-            user, keep_session_key=request.session.session_key, reason="admin_request"
-        )
-        audit.record(request.user, "security.end_user_sessions", user, {"sessions": [count, 0]})
+    count = actions.end_user_sessions(
+        request.user, user, keep_session_key=request.session.session_key
+    )
     messages.success(request, f"{count} session(s) of {user.email} signed out.")
     return redirect("security:access-review")
 

@@ -9,6 +9,7 @@ from django_otp.oath import totp
 
 from forecourt.accounts.models import ApiToken
 from forecourt.accounts.roles import Role
+from forecourt.core.models import AuditEntry
 from forecourt.core.security.models import UserSession
 from forecourt.core.security.sessions import LAST_ACTIVITY, LOGIN_AT
 from forecourt.core.security.testing import confirmed_totp_device
@@ -121,6 +122,11 @@ def test_a_user_sees_and_ends_their_own_sessions(client_for, salesperson, owner)
     assert elsewhere.get("/")["Location"].startswith("/accounts/login/")
     assert here.get("/").status_code == 200
     assert UserSession.objects.filter(user=owner).count() == 1
+    entry = AuditEntry.objects.get(action="security.end_session")
+    assert (entry.actor_id, entry.changes) == (salesperson.pk, {"sessions": [ref, None]})
+    # The same reference again: already ended, nothing more is written.
+    here.post("/security/sessions/end/", {"ref": ref})
+    assert AuditEntry.objects.filter(action="security.end_session").count() == 1
 
 
 def test_a_user_can_end_all_their_other_sessions(client_for, salesperson):
