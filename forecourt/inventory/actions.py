@@ -629,6 +629,34 @@ def release_hold(actor: Any, vehicle: Vehicle | int, *, reason: str = "") -> Veh
     return hold
 
 
+def release_expired_holds(now: datetime | None = None) -> int:
+    """Scheduled (inventory.apps): end every hold past its expiry and put its vehicle back
+    on sale. The system is the actor; each vehicle in its own transaction, row locked, so a
+    concurrent hold or sale of the same unit waits and then sees the result."""
+    now = now or timezone.now()
+    expired = VehicleHold.objects.filter(released_at__isnull=True, expires_at__lte=now)
+    released = 0
+    for vehicle_id in expired.values_list("vehicle_id", flat=True).distinct().iterator():
+        with transaction.atomic():
+            vehicle = Vehicle.objects.select_for_update().get(pk=vehicle_id)
+            holds = VehicleHold.objects.filter(
+                vehicle=vehicle, released_at__isnull=True, expires_at__lte=now
+            )
+            references = list(holds.values_list("deal_reference", flat=True))
+            if not references:
+                continue  # released or re-held meanwhile
+            holds.update(released_at=now, release_reason="expired")
+            active = VehicleHold.objects.filter(vehicle=vehicle, released_at__isnull=True)
+            if vehicle.status == Status.ON_HOLD and not active.exists():
+                _transition(None, vehicle, Status.AVAILABLE, "hold expired")
+                _save(vehicle, ["status", "sold_at"])
+            audit.record(
+                None, "inventory.expire_hold", vehicle, {"hold": [", ".join(references), None]}
+            )
+            released += 1
+    return released
+
+
 # --- costs ---------------------------------------------------------------------------
 
 

@@ -12,3 +12,7 @@ class InventoryConfig(AppConfig):
         from forecourt.inventory.feed import FEED_SCHEDULE, enqueue_all_feeds
 
         register_job("inventory.feeds", FEED_SCHEDULE, enqueue_all_feeds)
+        # A lapsed hold must not keep a unit off sale until someone tries to hold it again.
+        from forecourt.inventory.actions import release_expired_holds
+
+        register_job("inventory.expired_holds", "every 15m", release_expired_holds)
