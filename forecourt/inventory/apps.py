@@ -16,3 +16,8 @@ class InventoryConfig(AppConfig):
         from forecourt.inventory.actions import release_expired_holds
 
         register_job("inventory.expired_holds", "every 15m", release_expired_holds)
+
+        from forecourt.core.dashboard import register_panel
+        from forecourt.inventory.dashboard import stock_summary
+
+        register_panel("inventory/_dashboard.html", stock_summary, "inventory.view_vehicle", 10)
