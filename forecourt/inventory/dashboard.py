@@ -54,7 +54,7 @@ def stock_rows(user: Any) -> list[dict[str, Any]]:
         )
         .order_by("rooftop__name")
     )
-    return list(rows)
+    return [dict(row) for row in rows]
 
 
 def stock_summary(request: HttpRequest) -> dict[str, Any] | None:
