@@ -112,6 +112,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 class ApiTokenScope(models.TextChoices):
     READ = "read", "Read"
     WRITE = "write", "Write"
+    # Only the website lead endpoint (POST /api/v1/leads/web) accepts it, and it needs nothing
+    # else: a token embedded in a public web form's server can create leads and nothing more.
+    LEADS_CREATE = "leads:create", "Create leads (website lead forms)"
 
 
 class ApiTokenQuerySet(RooftopScopedQuerySet):

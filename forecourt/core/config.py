@@ -302,6 +302,18 @@ class ForecourtConfig(BaseSettings):
         examples=["https://dms.example-motors.com"],
     )
 
+    # Customers: retention and disposal, Safeguards 314.4(c)(6) (docs/compliance.md).
+    customer_retention_days: int = Field(
+        default=730,
+        ge=30,
+        le=3650,
+        description=(
+            "Days without activity after which a customer (no open business, no legal hold)"
+            " is anonymized by the nightly retention job."
+        ),
+        examples=["730"],
+    )
+
     # Monitoring and alerting (docs/monitoring.md).
     slow_request_ms: int = Field(
         default=1000,

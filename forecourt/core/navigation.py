@@ -22,6 +22,10 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("Dashboard", "core:dashboard"),
     NavItem("Inventory", "inventory:vehicle-list", "inventory.view_vehicle"),
+    NavItem("Customers", "customers:customer-list", "customers.view_customer"),
+    NavItem("Leads", "leads:lead-board", "leads.view_lead"),
+    NavItem("My day", "leads:my-day", "leads.view_lead"),
+    NavItem("Retention", "customers:retention-report", "customers.dispose_customer"),
     NavItem("Rooftops", "accounts:rooftop-list", "accounts.view_rooftop"),
     NavItem("Users", "accounts:user-list", "accounts.view_user"),
     NavItem("API tokens", "accounts:token-list", "accounts.view_apitoken"),

@@ -1,7 +1,19 @@
 from django.apps import AppConfig
 
+# Safeguards 314.4(c)(6): customers past the retention period are disposed of nightly,
+# after the backups (02:00) and before idle-user deactivation (03:30).
+RETENTION_SCHEDULE = "03:15"
+
 
 class CustomersConfig(AppConfig):
     name = "forecourt.customers"
     label = "customers"
     verbose_name = "Customers"
+
+    def ready(self) -> None:
+        from forecourt.core.scheduler import register_job
+        from forecourt.customers.retention import dispose_due_customers
+
+        register_job(
+            "customers.retention_disposal", RETENTION_SCHEDULE, dispose_due_customers.enqueue
+        )

@@ -13,7 +13,6 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Upper
 from django.utils import timezone
 
 from forecourt.core.permissions import RooftopScopedQuerySet
@@ -175,12 +174,15 @@ class Customer(models.Model):
             ("dispose_customer", "Can see and run retention disposal"),
         ]
         indexes = [
-            # The list: a rooftop's customers by name, keyset on id.
-            models.Index(Upper("last_name"), Upper("first_name"), name="customer_name_upper"),
+            # The list in name order, keyset on (last_name, first_name, id): one rooftop's
+            # customers, or every rooftop's (scoping by subquery walks this one and filters).
+            # Name prefixes: upper(...) text_pattern_ops indexes in migration 0002.
             models.Index(
                 fields=["rooftop", "last_name", "first_name", "id"], name="customer_rooftop_name"
             ),
+            models.Index(fields=["last_name", "first_name", "id"], name="customer_name"),
             models.Index(fields=["email"], name="customer_email"),
+            models.Index(fields=["alt_email"], name="customer_alt_email"),
             models.Index(fields=["mobile_phone"], name="customer_mobile_phone"),
             models.Index(fields=["home_phone"], name="customer_home_phone"),
             models.Index(fields=["work_phone"], name="customer_work_phone"),

@@ -3,13 +3,13 @@
 Each thread has its own database connection, as separate app processes would.
 """
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from forecourt.core.testing import restore_roles
+from forecourt.core.testing import run_at_once as run_concurrently
 from forecourt.inventory import actions
 from forecourt.inventory.models import Vehicle, VehicleHold
 from forecourt.inventory.tests.factories import make_vin, receive
@@ -23,33 +23,11 @@ WORKERS = 8
 
 @pytest.fixture(autouse=True)
 def roles():
-    # A transactional test flushes the tables, role groups included: put them back.
-    from django.contrib.auth.models import Group, Permission
-
-    from forecourt.accounts.roles import sync_roles
-
-    sync_roles(Group, Permission)
+    restore_roles()
 
 
 def run_at_once(work):
-    barrier = threading.Barrier(WORKERS)
-    outcomes = []
-
-    def worker(n):
-        try:
-            barrier.wait()
-            outcomes.append(("ok", work(n)))
-        except Exception as error:
-            outcomes.append(("error", error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    return run_concurrently(work, WORKERS)
 
 
 def test_only_one_of_many_concurrent_holds_wins(salesperson, rooftop):

@@ -24,9 +24,20 @@ class Command(BaseCommand):
             default=None,
             help="Top the demo inventory up to this many vehicles (default 200).",
         )
+        parser.add_argument(
+            "--customers",
+            type=int,
+            default=None,
+            help="Top the demo customers up to this many (default 12, spread over rooftops).",
+        )
 
     def handle(
-        self, *args: Any, quiet_logins: bool = False, vehicles: int | None = None, **options: Any
+        self,
+        *args: Any,
+        quiet_logins: bool = False,
+        vehicles: int | None = None,
+        customers: int | None = None,
+        **options: Any,
     ) -> None:
         if settings.FORECOURT_ENV == "production":
             raise CommandError("seed-demo is refused in production: it creates known passwords.")
@@ -36,6 +47,13 @@ class Command(BaseCommand):
 
         added = seed_vehicles(DEFAULT_DEMO_VEHICLES if vehicles is None else vehicles)
         self.stdout.write(f"Demo inventory: {added} vehicle(s) added.")
+        from forecourt.customers.demo import DEFAULT_DEMO_CUSTOMERS, seed_customers
+
+        added = seed_customers(DEFAULT_DEMO_CUSTOMERS if customers is None else customers)
+        self.stdout.write(f"Demo customers: {added} customer(s) added.")
+        from forecourt.leads.demo import seed_leads
+
+        self.stdout.write(f"Demo leads: {seed_leads()} lead(s) added.")
         if quiet_logins:
             return
         self.stdout.write("")
