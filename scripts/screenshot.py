@@ -15,7 +15,13 @@ django.setup()
 
 from forecourt.accounts.demo import DEMO_PASSWORD  # noqa: E402
 
-PAGES = {"dashboard.png": "/", "inventory.png": "/inventory/"}
+# (demo login, file, path): each role shows what it works with.
+PAGES = [
+    ("owner", "dashboard.png", "/"),
+    ("owner", "inventory.png", "/inventory/"),
+    ("sales", "my-day.png", "/leads/my-day/"),
+    ("fi", "customer.png", "/customers/1/"),
+]
 
 
 def main(base_url: str, out_dir: str) -> None:
@@ -25,16 +31,20 @@ def main(base_url: str, out_dir: str) -> None:
             executable_path="/usr/bin/chromium",
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.goto(f"{base_url}/accounts/login/")
-        page.get_by_label("Email").fill("owner@demo.forecourt.test")
-        page.get_by_label("Password").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state("networkidle")
-        for name, path in PAGES.items():
-            page.goto(f"{base_url}{path}")
+        for login in dict.fromkeys(user for user, _, _ in PAGES):
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.goto(f"{base_url}/accounts/login/")
+            page.get_by_label("Email").fill(f"{login}@demo.forecourt.test")
+            page.get_by_label("Password").fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
             page.wait_for_load_state("networkidle")
-            page.screenshot(path=str(Path(out_dir) / name))
+            for user, name, path in PAGES:
+                if user == login:
+                    page.goto(f"{base_url}{path}")
+                    page.wait_for_load_state("networkidle")
+                    whole = name != "inventory.png"  # the README's list: the first screenful
+                    page.screenshot(path=str(Path(out_dir) / name), full_page=whole)
+            page.close()
         browser.close()
 
 

@@ -5,13 +5,15 @@ Spanish), phones are valid numbers of the rooftop's country in E.164, emails are
 lower-cased, consents and tags look like a real CRM. The first rows of each run, and about
 1 in 100 after, carry encrypted identifiers (date of birth, SSN, licence): encryption is per
 row, so a 200,000-row load keeps most of them blank. PostgreSQL loads with COPY; SQLite uses
-bulk_create. Demo rows are bulk-loaded: they carry no consent history or audit entries.
+bulk_create. Demo rows are bulk-loaded: no audit entries; their consent history is one "import" row
+per granted channel.
 Demo customers are recognised by their email domain, so the command only tops up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from collections.abc import Iterator
 from decimal import Decimal
@@ -22,7 +24,8 @@ from django.utils import timezone
 
 from forecourt.accounts.models import Rooftop, User
 from forecourt.core.progress import progress
-from forecourt.customers.models import Customer
+from forecourt.customers.consent import CONSENT_FIELDS
+from forecourt.customers.models import ConsentSource, Customer, CustomerConsent
 
 DEFAULT_DEMO_CUSTOMERS = 12
 DEMO_EMAIL_DOMAIN = "customers.demo.forecourt.test"
@@ -215,7 +218,30 @@ def seed_customers(count: int, rooftops: list[Rooftop] | None = None) -> int:
         _copy(rows)
     else:
         _bulk_create(rows)
+    _record_consent_history()
     return missing
+
+
+def _record_consent_history() -> None:
+    """Each granted demo consent gets its history row (source "import"), so a demo
+    customer's page never says "may contact" with no record of why."""
+    demo = Customer.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
+    with transaction.atomic():
+        for channel, flag in CONSENT_FIELDS.items():
+            granted = demo.filter(**{flag: True}).exclude(consent_history__channel=channel)
+            rows = granted.values_list("pk", "created_at").iterator(chunk_size=BATCH)
+            for batch in itertools.batched(rows, BATCH):
+                CustomerConsent.objects.bulk_create(
+                    CustomerConsent(
+                        customer_id=pk,
+                        channel=channel,
+                        granted=True,
+                        source=ConsentSource.IMPORT,
+                        recorded_at=created_at,
+                        note="demo data",
+                    )
+                    for pk, created_at in batch
+                )
 
 
 def _copy(rows: Iterator[Customer]) -> None:

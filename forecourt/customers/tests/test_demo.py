@@ -39,3 +39,12 @@ def test_seed_demo_adds_customers_once_and_they_are_searchable(capsys):
     last4 = with_ssn.ssn[-4:]
     wanted = BlindIndexField.lookup_value(Customer, "ssn_last4_index", last4)
     assert with_ssn in Customer.objects.filter(ssn_last4_index=wanted)
+    # Every granted consent has its history row, and only those; a top-up adds none twice.
+    from forecourt.customers.models import CustomerConsent
+
+    granted = sum(c.consent_call + c.consent_sms + c.consent_email for c in Customer.objects.all())
+    history = CustomerConsent.objects.filter(granted=True, source="import")
+    assert history.count() == granted > 0
+    assert {(h.customer.consents()[h.channel]) for h in history.select_related("customer")} == {
+        True
+    }
