@@ -205,7 +205,8 @@ def _after_name(value: Any, pk: int) -> Q:
     table = connection.ops.quote_name(Customer._meta.db_table)
     columns = ", ".join(f"{table}.{connection.ops.quote_name(c)}" for c in _NAME_KEY)
     # Column names are constants of this module; the cursor's values travel as parameters.
-    after = RawSQL(f"({columns}) > (%s, %s, %s)", (last, first, pk), BooleanField())  # noqa: S611
+    row = f"({columns}) > (%s, %s, %s)"
+    after = RawSQL(row, (last, first, pk), BooleanField())  # noqa: S611  # nosec B611
     return Q(last_name__gte=last) & Q(after)
 
 
