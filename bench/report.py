@@ -1,7 +1,8 @@
 """Summarise a bench run: wrk and pgbench numbers, ratios, query counts, EXPLAIN plans.
 
 Writes <run>/summary.json, <run>/summary.md, and the results section of docs/performance.md
-(between the bench markers). Usage: python bench/report.py bench/results/<run> <connections>
+(between the bench markers; not with --no-docs).
+Usage: python bench/report.py bench/results/<run> <connections> [--no-docs]
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 RUN = Path(sys.argv[1])
 CONNECTIONS = int(sys.argv[2]) if len(sys.argv) > 2 else 16
+WRITE_DOCS = "--no-docs" not in sys.argv
 DOC = Path("docs/performance.md")
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 SCENARIOS = [
@@ -87,11 +89,15 @@ def main() -> None:
         "load_average": (RUN / "load_average.txt").read_text().strip()
         if (RUN / "load_average.txt").exists()
         else "not recorded",
+        "server": (RUN / "server.txt").read_text().strip()
+        if (RUN / "server.txt").exists()
+        else "gunicorn",
         "rows": rows,
     }
     (RUN / "summary.json").write_text(json.dumps(summary, indent=2))
     lines = [
-        f"Run `{RUN.name}` ({summary['load']}; relpages|relallvisible|rows: "
+        f"Run `{RUN.name}` (server: {summary['server']}; {summary['load']}; "
+        "relpages|relallvisible|rows: "
         f"{summary['visibility']}). Machine load (uptime before/after wrk): "
         f"{summary['load_average']}.",
         "",
@@ -113,7 +119,7 @@ def main() -> None:
         lines += [f"**{name}**", "", "```", plan, "```", ""]
     text = "\n".join(lines)
     (RUN / "summary.md").write_text(text + "\n")
-    if DOC.exists() and START in DOC.read_text():
+    if WRITE_DOCS and DOC.exists() and START in DOC.read_text():
         doc = DOC.read_text()
         head, rest = doc.split(START, 1)
         _, tail = rest.split(END, 1)

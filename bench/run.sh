@@ -3,6 +3,10 @@
 # gunicorn, drive it with wrk, measure the SQL floor with pgbench, write the results.
 # Knobs: BENCH_DB (forecourt_bench) BENCH_PORT (8141) BENCH_VEHICLES (1000000)
 #        BENCH_DURATION (seconds per scenario, 15) BENCH_CONNECTIONS (16) REDIS_DB (6)
+#        BENCH_SKIP_LOAD=1 (keep the loaded table when it already holds BENCH_VEHICLES rows;
+#          the load takes minutes) BENCH_SCENARIOS ("search_page1 detail_id": a subset, for
+#          quick A/B runs while developing) BENCH_SERVER (granian | gunicorn)
+#        BENCH_RESULTS (bench/results; another folder: a scratch run, docs untouched)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +19,9 @@ CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 REDIS_DB="${REDIS_DB:-6}"
 BIN=.venv/bin
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
-OUT="bench/results/$STAMP"
+# BENCH_RESULTS=/tmp/x: a scratch run (its results stay out of bench/results and the docs).
+RESULTS="${BENCH_RESULTS:-bench/results}"
+OUT="$RESULTS/$STAMP"
 mkdir -p "$OUT"
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
 command -v pgbench >/dev/null || { echo "pgbench is needed (postgresql-client)" >&2; exit 1; }
@@ -25,14 +31,22 @@ psql "$PG/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep 
 
 # Loading and preparing run as development (seed-demo is refused in production).
 export DATABASE_URL="$PG/$DB" REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB"
-echo "== migrate and load $VEHICLES vehicles"
 start=$(date +%s)
 FORECOURT_ENV=development $BIN/forecourt migrate --noinput >/dev/null
-FORECOURT_ENV=development $BIN/forecourt seed-demo --quiet-logins --vehicles "$VEHICLES"
-echo "load: $(( $(date +%s) - start ))s" | tee "$OUT/load.txt"
+loaded=$(psql "$PG/$DB" -tAc "SELECT count(*) FROM inventory_vehicle")
+if [[ "${BENCH_SKIP_LOAD:-}" == 1 && "$loaded" -ge "$VEHICLES" ]]; then
+  echo "== keeping the $loaded loaded vehicles (BENCH_SKIP_LOAD=1)"
+  echo "load: skipped ($loaded rows kept)" > "$OUT/load.txt"
+else
+  echo "== migrate and load $VEHICLES vehicles"
+  FORECOURT_ENV=development $BIN/forecourt seed-demo --quiet-logins --vehicles "$VEHICLES"
+  echo "load: $(( $(date +%s) - start ))s" | tee "$OUT/load.txt"
+fi
 
 echo "== vacuum analyze and all-visible check"
-psql "$PG/$DB" -qc "VACUUM (ANALYZE) inventory_vehicle"
+# INDEX_CLEANUP ON: after earlier runs' price updates, a plain VACUUM may skip index cleanup
+# (under 2% of pages touched) and leave those pages not all-visible.
+psql "$PG/$DB" -qc "VACUUM (ANALYZE, INDEX_CLEANUP ON) inventory_vehicle"
 psql "$PG/$DB" -tAc "SELECT relpages, relallvisible, reltuples::bigint FROM pg_class
   WHERE relname = 'inventory_vehicle'" | tee "$OUT/visibility.txt"
 IFS='|' read -r pages visible tuples < "$OUT/visibility.txt"
@@ -45,25 +59,25 @@ psql "$PG/$DB" -tAc "SELECT indexrelid::regclass, pg_size_pretty(pg_relation_siz
 echo "== prepare targets, query counts, SQL and EXPLAIN"
 FORECOURT_ENV=development $BIN/python bench/prepare.py "$OUT" | tee "$OUT/query_counts.json"
 
-echo "== serve with gunicorn (production settings)"
+SERVER="${BENCH_SERVER:-granian}"
+echo "== serve with $SERVER (production settings)"
 CORES=$(nproc)
-export FORECOURT_ENV=production
-SECRET_KEY="$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(64))')"
-FIELD_ENCRYPTION_KEYS="k1:$($BIN/python -c 'import base64,os; print(base64.b64encode(os.urandom(32)).decode())')"
-FIELD_HASH_KEY="$($BIN/python -c 'import base64,os; print(base64.b64encode(os.urandom(32)).decode())')"
-BACKUP_ENCRYPTION_KEY="$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(48))')"
-export SECRET_KEY FIELD_ENCRYPTION_KEYS FIELD_HASH_KEY BACKUP_ENCRYPTION_KEY
-export ALLOWED_HOSTS="127.0.0.1,localhost" DATA_DIR="$OUT/data" LOG_LEVEL=WARNING
-# Limits high enough that the benchmark measures the app, not the limiter (which stays on).
-export RATE_LIMIT_GLOBAL="100000000/minute" RATE_LIMIT_API="100000000/minute"
-export RATE_LIMIT_API_DAILY="1000000000/day"
-mkdir -p "$OUT/data"
+source bench/prod_env.sh
 $BIN/forecourt check-config >/dev/null || { $BIN/forecourt check-config; exit 1; }
 $BIN/forecourt collectstatic --noinput >/dev/null
-$BIN/gunicorn forecourt.wsgi:application --bind "127.0.0.1:$PORT" --workers "$CORES" \
-  --worker-class sync --log-level warning --pid "$OUT/gunicorn.pid" \
-  > "$OUT/gunicorn.log" 2>&1 &
-trap 'kill "$(cat "$OUT/gunicorn.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
+if [[ "$SERVER" == granian ]]; then
+  # The production command (Dockerfile, docs/deployment.md): one worker per core, one
+  # blocking thread each (sync Django), HTTP/1.1 keep-alive.
+  $BIN/granian --interface wsgi --host 127.0.0.1 --port "$PORT" --workers "$CORES" \
+    --blocking-threads 1 --http 1 --no-ws --log-level warning --pid-file "$OUT/server.pid" \
+    forecourt.wsgi:application > "$OUT/server.log" 2>&1 &
+else
+  $BIN/gunicorn forecourt.wsgi:application --bind "127.0.0.1:$PORT" --workers "$CORES" \
+    --worker-class sync --log-level warning --pid "$OUT/server.pid" \
+    > "$OUT/server.log" 2>&1 &
+fi
+echo "$SERVER" > "$OUT/server.txt"
+trap 'kill "$(cat "$OUT/server.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/health/live" && break; sleep 0.2; done
 
 TOKEN=$(sed -n 's/^token = "\(.*\)"$/\1/p' "$OUT/targets.lua")
@@ -75,7 +89,7 @@ check() {
 }
 check "/api/v1/vehicles?status=available&limit=1"
 
-SCENARIOS="search_page1 search_page2_5 search_deep detail_id detail_vin stock_prefix vin_tail update_price mix"
+SCENARIOS="${BENCH_SCENARIOS:-search_page1 search_page2_5 search_deep detail_id detail_vin stock_prefix vin_tail update_price mix}"
 run_wrk() {  # name connections threads
   WRK_JSON="$OUT/wrk_$1_c$2.json" wrk -t "$3" -c "$2" -d "${DURATION}s" --timeout 5s \
     -s bench/mix.lua "http://127.0.0.1:$PORT" -- "$1" "$OUT/targets.lua" >/dev/null
@@ -85,9 +99,12 @@ echo "== wrk (warm-up, then each scenario at $CONNECTIONS connections)"
 uptime > "$OUT/load_average.txt"  # the machine may be shared: record how busy it was
 WRK_JSON=/dev/null wrk -t 2 -c 8 -d 5s -s bench/mix.lua "http://127.0.0.1:$PORT" -- search_page1 "$OUT/targets.lua" >/dev/null
 for name in $SCENARIOS; do run_wrk "$name" "$CONNECTIONS" 2; done
-for name in search_page1 detail_id; do run_wrk "$name" 1 1; done
+for name in search_page1 detail_id; do
+  [[ " $SCENARIOS " == *" $name "* ]] && run_wrk "$name" 1 1
+done
 uptime >> "$OUT/load_average.txt"
-kill "$(cat "$OUT/gunicorn.pid")" && trap - EXIT
+kill "$(cat "$OUT/server.pid")" && trap - EXIT
+sleep 1  # the workers finish and close their database connections
 
 echo "== pgbench: the same SQL, no app"
 for name in $SCENARIOS; do
@@ -102,7 +119,11 @@ for name in $SCENARIOS; do
   done
 done
 
-$BIN/python bench/report.py "$OUT" "$CONNECTIONS"
+if [[ "$RESULTS" == bench/results ]]; then
+  $BIN/python bench/report.py "$OUT" "$CONNECTIONS"
+else
+  $BIN/python bench/report.py "$OUT" "$CONNECTIONS" --no-docs
+fi
 # Per-transaction logs are large (summarised above); targets.lua holds the bench API token.
 rm -rf "$OUT"/pgbench_log_* "$OUT/data" "$OUT/targets.lua"
 echo "Results: $OUT (and docs/performance.md)"

@@ -77,6 +77,34 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the 429 page
 ]
 
+# The API-token lane (forecourt/core/lanes.py, docs/architecture.md "The request path"): an
+# /api/ request with `Authorization: Bearer` and no Cookie header has no session, so it runs
+# MIDDLEWARE without the browser-only entries below. It keeps, in the same order: security
+# headers (SecurityMiddleware, SecurityHeaders, X-Frame-Options, CSP), request id, access
+# log and metrics, rate limits, CORS, CommonMiddleware; token auth, permissions and rooftop
+# scope run in the API itself. Any cookie, or no bearer token, means the full list.
+BROWSER_ONLY_MIDDLEWARE = frozenset(
+    {
+        "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, never under /api/
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",  # cookies only; ninja checks its own
+        "django_otp.middleware.OTPMiddleware",
+        "django.contrib.auth.middleware.LoginRequiredMiddleware",  # the API answers 401
+        "django.contrib.messages.middleware.MessageMiddleware",
+        "forecourt.core.security.middleware.SessionTimeoutMiddleware",
+        "forecourt.core.security.middleware.MfaRequiredMiddleware",
+        "axes.middleware.AxesMiddleware",  # sign-in lockouts
+    }
+)
+API_TOKEN_MIDDLEWARE = [
+    # No session to read the user from: anonymous until the API authenticates the token.
+    "forecourt.core.lanes.AnonymousUntilTokenMiddleware"
+    if name == "django.contrib.auth.middleware.AuthenticationMiddleware"
+    else name
+    for name in MIDDLEWARE
+    if name not in BROWSER_ONLY_MIDDLEWARE
+]
+
 ROOT_URLCONF = "forecourt.urls"
 WSGI_APPLICATION = "forecourt.wsgi.application"
 
@@ -112,6 +140,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["OPTIONS"] = {
+        # Parameters travel apart from the SQL, so the API's hot reads (compiled once,
+        # forecourt/core/compiled.py) run as prepared statements: PostgreSQL skips parsing
+        # and planning, which cost as much as running them. Nothing else is prepared
+        # (psycopg's automatic preparing stays off, as Django leaves it). Behind PgBouncer
+        # this needs session pooling, or transaction pooling with max_prepared_statements
+        # > 0 (PgBouncer 1.21+): docs/performance.md.
+        "server_side_binding": CONFIG.db_server_side_binding,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if CONFIG.redis_url:

@@ -14,4 +14,10 @@ except ConfigError as error:
     print(error, file=sys.stderr)
     raise SystemExit(2) from None
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()  # sets Django up
+
+# API requests with a bearer token and no cookie skip the browser-only middleware
+# (forecourt/core/lanes.py); every other request runs the full MIDDLEWARE list.
+from forecourt.core.lanes import LaneDispatcher  # noqa: E402 - needs Django set up
+
+application = LaneDispatcher(django_application)

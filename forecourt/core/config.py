@@ -130,6 +130,15 @@ class ForecourtConfig(BaseSettings):
         description="Database. Defaults to SQLite under DATA_DIR; required in production.",
         examples=["postgres://forecourt:secret@db.internal:5432/forecourt"],
     )
+    db_server_side_binding: bool = Field(
+        default=True,
+        description=(
+            "PostgreSQL: send query parameters apart from the SQL so repeated statements are "
+            "prepared once per connection (saves planning on the hot reads). Turn off behind "
+            "a PgBouncer older than 1.21 in transaction pooling mode."
+        ),
+        examples=["true"],
+    )
     redis_url: str | None = Field(
         default=None,
         description="Optional Redis for cache, rate limits and the task queue.",

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from forecourt.accounts.models import Rooftop
@@ -110,11 +111,18 @@ def _require_rooftop(actor: Any, rooftop_id: int) -> None:
 
 
 def _lock(actor: Any, vehicle: Vehicle | int, permission: str) -> Vehicle:
-    """Check the permission, lock the row and check the rooftop. Returns the fresh row."""
+    """Check the permission, lock the row and check the rooftop. Returns the fresh row.
+
+    One round trip: the rooftop check rides along in the locking SELECT (an EXISTS in the
+    select list; FOR UPDATE locks only the vehicle row)."""
     require_permission(actor, permission)
     pk = vehicle.pk if isinstance(vehicle, Vehicle) else vehicle
-    locked = Vehicle.objects.select_for_update().get(pk=pk)
-    _require_rooftop(actor, locked.rooftop_id)
+    if sees_all_rooftops(actor):
+        return Vehicle.objects.select_for_update().get(pk=pk)
+    reaches = Exists(actor.rooftops.filter(pk=OuterRef("rooftop_id")))
+    locked = Vehicle.objects.select_for_update().annotate(actor_reaches=reaches).get(pk=pk)
+    if not locked.actor_reaches:
+        raise PermissionDenied("This vehicle belongs to a rooftop you do not work at.")
     return locked
 
 
@@ -129,9 +137,19 @@ def _save(vehicle: Vehicle, fields: Iterable[str]) -> None:
     vehicle.save(update_fields=[*set(fields), "version", "updated_at"])
 
 
-def _clean(vehicle: Vehicle) -> None:
-    """Field validation plus the database constraints (VIN among active units, stock no.)."""
-    vehicle.full_clean()
+def _clean(vehicle: Vehicle, only: Iterable[str] | None = None) -> None:
+    """Field validation plus the database constraints (VIN among active units, stock no.).
+
+    `only`: the fields an action changed; the others, unchanged since they were validated,
+    are not checked again (nor the unique checks and constraints that involve them, each a
+    query)."""
+    if only is None:
+        vehicle.full_clean()
+        return
+    changed = set(only)
+    vehicle.full_clean(
+        exclude=[f.name for f in Vehicle._meta.concrete_fields if f.name not in changed]
+    )
 
 
 def _validate_vin(vin: str) -> tuple[str, list[str]]:
@@ -447,7 +465,9 @@ def change_price(
     before = {name: getattr(locked, name) for name in PRICE_FIELDS}
     for name, value in _validate_prices(prices).items():
         setattr(locked, name, value)
-    _clean(locked)
+    # Only prices change: the VIN, stock number and rooftop checks (five queries) cannot
+    # fail now if they passed before; the price check constraint is _validate_prices's.
+    _clean(locked, only=PRICE_FIELDS)
     changed = _record_price_changes(actor, locked, before, reason)
     if not changed:
         return locked

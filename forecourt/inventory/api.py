@@ -12,7 +12,6 @@ from typing import Any
 
 import orjson
 from django.core.exceptions import ValidationError
-from django.db.models.functions import Reverse
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -52,8 +51,9 @@ from forecourt.inventory.search import (
     MAX_LIMIT,
     BadQuery,
     VehicleFilters,
-    detail_rows,
-    search,
+    detail_for_user,
+    is_visible,
+    search_for_user,
 )
 from forecourt.inventory.vin import get_decoder, normalize
 
@@ -96,12 +96,10 @@ def _finish_detail(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _detail(request: HttpRequest, **lookup: Any) -> dict[str, Any]:
-    queryset = Vehicle.objects.for_user(request.user, "view")
-    if "vin" in lookup:
-        reversed_vin = normalize(lookup.pop("vin"))[::-1]
-        queryset = queryset.annotate(vin_reversed=Reverse("vin")).filter(vin_reversed=reversed_vin)
-    row = detail_rows(queryset.filter(**lookup).order_by("-id")).first()
+def _detail(
+    request: HttpRequest, *, pk: int | None = None, vin: str | None = None
+) -> dict[str, Any]:
+    row = detail_for_user(request.user, pk=pk, vin=normalize(vin) if vin is not None else None)
     if row is None:
         raise Http404
     return _finish_detail(row)
@@ -137,6 +135,13 @@ def _run_write(request: HttpRequest, mismatch_status: int, write: Any) -> Any:
 
 def _visible(request: HttpRequest, vehicle_id: int) -> Vehicle:
     return get_object_or_404(Vehicle.objects.for_user(request.user, "view"), pk=vehicle_id)
+
+
+def _visible_id(request: HttpRequest, vehicle_id: int) -> int:
+    """`_visible` for the hot writes, whose actions lock and re-read the row themselves."""
+    if not is_visible(request.user, vehicle_id):
+        raise Http404
+    return vehicle_id
 
 
 class VehicleQuery(Schema):
@@ -177,12 +182,7 @@ def list_vehicles(request: HttpRequest, filters: Query[VehicleQuery]) -> Any:
         raise as_api_error(ValidationError({"limit": f"Between 1 and {MAX_LIMIT}."}))
     try:
         parsed = VehicleFilters.from_query(request.GET)
-        page = search(
-            Vehicle.objects.for_user(request.user, "view"),
-            parsed,
-            cursor=filters.cursor,
-            limit=filters.limit,
-        )
+        page = search_for_user(request.user, parsed, cursor=filters.cursor, limit=filters.limit)
     except BadQuery as error:
         raise as_api_error(ValidationError({error.field_name: str(error)})) from None
     return json_response(
@@ -269,7 +269,7 @@ def update_vehicle(request: HttpRequest, vehicle_id: int, payload: VehicleUpdate
     summary="Change prices (kept in the price history)",
 )
 def change_price(request: HttpRequest, vehicle_id: int, payload: PriceChangeIn) -> Any:
-    vehicle = _visible(request, vehicle_id)
+    vehicle = _visible_id(request, vehicle_id)
     version, mismatch = _expected_version(request, payload.version)
     prices = payload.model_dump(exclude={"version", "reason"}, exclude_unset=True)
     _run_write(
@@ -293,7 +293,7 @@ def change_price(request: HttpRequest, vehicle_id: int, payload: PriceChangeIn) 
     ),
 )
 def change_status(request: HttpRequest, vehicle_id: int, payload: StatusChangeIn) -> Any:
-    vehicle = _visible(request, vehicle_id)
+    vehicle = _visible_id(request, vehicle_id)
     version, mismatch = _expected_version(request, payload.version)
     _run_write(
         request,

@@ -7,7 +7,7 @@ row's (sort value, id), so page 500 costs what page 1 costs and nothing ever COU
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce, Reverse
 from django.utils import timezone
 
 from forecourt.core import keyset
+from forecourt.core.compiled import CompiledValues, Samples, sample_user, scope_shape
 from forecourt.inventory.models import Status, Vehicle, VehicleCost, VehicleHold
 from forecourt.inventory.vin import VIN_LENGTH
 
@@ -86,7 +87,7 @@ class BadQuery(ValueError):
 
 @dataclass
 class VehicleFilters:
-    q: str = ""
+    q: str | SearchTerm = ""  # a SearchTerm only in the compiled search's stand-in filters
     rooftop: int | None = None
     status: list[str] = field(default_factory=list)
     condition: str = ""
@@ -166,18 +167,55 @@ class VehicleFilters:
         return out
 
 
-def _search_term(q: str) -> Q:
-    """A whole VIN; a term with digits is a stock-number prefix or the VIN's last 6-8
-    (both index scans); a word is a make or model prefix."""
-    term = q.upper().replace(" ", "")
-    if len(term) == VIN_LENGTH:
-        return Q(vin_reversed=term[::-1])
-    if any(c.isdigit() for c in term):
-        condition = Q(stock_number__startswith=term)
-        if len(term) >= 6:
-            condition |= Q(vin_reversed__startswith=term[::-1])
+@dataclass(frozen=True)
+class SearchTerm:
+    """What `q` asks for. Its kind decides the SQL; term, reversed term and raw text are
+    the values (so the compiled search can put samples in their place)."""
+
+    kind: str  # "vin", "digits" (stock prefix), "digits_or_tail" (also VIN tail), "word"
+    term: str = ""  # upper case, no spaces
+    reversed_term: str = ""
+    raw: str = ""  # as typed: make and model prefixes ignore case
+
+    @classmethod
+    def parse(cls, q: str) -> SearchTerm:
+        term = q.upper().replace(" ", "")
+        if len(term) == VIN_LENGTH:
+            kind = "vin"
+        elif any(c.isdigit() for c in term):
+            kind = "digits_or_tail" if len(term) >= 6 else "digits"
+        else:
+            kind = "word"
+        return cls(kind, term, term[::-1], q)
+
+    def condition(self) -> Q:
+        """A whole VIN; a term with digits is a stock-number prefix or the VIN's last 6-8
+        (both index scans); a word is a make or model prefix."""
+        if self.kind == "vin":
+            return Q(vin_reversed=self.reversed_term)
+        condition = Q(stock_number__startswith=self.term)
+        if self.kind == "digits_or_tail":
+            condition |= Q(vin_reversed__startswith=self.reversed_term)
+        elif self.kind == "word":
+            condition |= Q(make__istartswith=self.raw) | Q(model__istartswith=self.raw)
         return condition
-    return Q(stock_number__startswith=term) | Q(make__istartswith=q) | Q(model__istartswith=q)
+
+    def values(self) -> dict[str, str]:
+        return {"q_term": self.term, "q_reversed": self.reversed_term, "q_raw": self.raw}
+
+    @classmethod
+    def sample(cls, kind: str, samples: Samples) -> SearchTerm:
+        """The same kind of term, with samples for exactly the values its SQL uses."""
+        return cls(
+            kind,
+            term=samples.text("q_term") if kind != "vin" else "",
+            reversed_term=samples.text("q_reversed") if kind in ("vin", "digits_or_tail") else "",
+            raw=samples.text("q_raw") if kind == "word" else "",
+        )
+
+
+def _search_term(q: str | SearchTerm) -> Q:
+    return (q if isinstance(q, SearchTerm) else SearchTerm.parse(q)).condition()
 
 
 def filtered(queryset: QuerySet[Vehicle], f: VehicleFilters) -> QuerySet[Vehicle]:
@@ -245,6 +283,34 @@ class Page:
         return self.next_cursor is not None
 
 
+def _page_query(
+    queryset: QuerySet[Vehicle],
+    f: VehicleFilters,
+    after: tuple[Any, int] | None,
+    limit: int,
+    columns: tuple[str, ...],
+) -> QuerySet[Vehicle, dict[str, Any]]:
+    """limit+1 rows (dicts of `columns`) after the cursor's (value, id), in sort order."""
+    descending = f.sort.startswith("-")
+    name = SORT_FIELDS[f.sort.lstrip("-")]
+    qs = filtered(queryset, f)
+    if after is not None:
+        qs = qs.filter(keyset.after(name, descending, *after))
+    order = [f"-{name}", "-id"] if descending else [name, "id"]
+    return qs.order_by(*order).values(*columns)[: limit + 1]
+
+
+def _page(rows: list[dict[str, Any]], f: VehicleFilters, limit: int) -> Page:
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = keyset.encode_cursor(
+            f.sort, last[SORT_FIELDS[f.sort.lstrip("-")]], last["id"]
+        )
+    return Page(rows, next_cursor)
+
+
 def search(
     queryset: QuerySet[Vehicle],
     f: VehicleFilters,
@@ -255,20 +321,79 @@ def search(
 ) -> Page:
     """One page of rows (dicts of `columns`), in one query."""
     limit = max(1, min(limit, MAX_LIMIT))
-    descending = f.sort.startswith("-")
-    name = SORT_FIELDS[f.sort.lstrip("-")]
-    qs = filtered(queryset, f)
-    if cursor:
-        value, pk = decode_cursor(cursor, f.sort)
-        qs = qs.filter(keyset.after(name, descending, value, pk))
-    order = [f"-{name}", "-id"] if descending else [name, "id"]
-    rows = list(qs.order_by(*order).values(*columns)[: limit + 1])
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        next_cursor = keyset.encode_cursor(f.sort, last[name], last["id"])
-    return Page(rows, next_cursor)
+    after = decode_cursor(cursor, f.sort) if cursor else None
+    return _page(list(_page_query(queryset, f, after, limit, columns)), f, limit)
+
+
+# Filters whose values become parameters of a compiled query; the rest decide the SQL text
+# (status, published, sort, the kind of search term) or keep the request on the uncached
+# path (days_* become dates relative to today).
+_SLOT_FILTERS = (
+    "rooftop",
+    "condition",
+    "make",
+    "model",
+    "year_min",
+    "year_max",
+    "price_min",
+    "price_max",
+    "mileage_min",
+    "mileage_max",
+)
+
+
+def search_for_user(
+    user: Any, f: VehicleFilters, *, cursor: str = "", limit: int = DEFAULT_LIMIT
+) -> Page:
+    """`search(Vehicle.objects.for_user(user, "view"), f, ...)`, its SQL compiled once per
+    shape of request (forecourt/core/compiled.py): the API's hot list path."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    after = decode_cursor(cursor, f.sort) if cursor else None
+    uncached = f.days_min is not None or f.days_max is not None
+    if uncached or (after is not None and after[0] is None):
+        return search(Vehicle.objects.for_user(user, "view"), f, cursor=cursor, limit=limit)
+    present = tuple(name for name in _SLOT_FILTERS if getattr(f, name) not in (None, ""))
+    term = SearchTerm.parse(str(f.q)) if f.q else None
+    scope = scope_shape(user, Vehicle)
+    shape = (
+        "inventory.search",
+        scope,
+        present,
+        tuple(f.status),
+        f.published,
+        f.sort,
+        after is not None,
+        limit,
+        term.kind if term else None,
+    )
+
+    def build(samples: Samples) -> QuerySet[Vehicle, dict[str, Any]]:
+        stand_in = replace(f, **{name: samples.like(name, getattr(f, name)) for name in present})
+        if term is not None:
+            stand_in.q = SearchTerm.sample(term.kind, samples)
+        sample_after = (
+            (samples.like("after_value", after[0]), samples.integer("after_id"))
+            if after is not None
+            else None
+        )
+        scoped = Vehicle.objects.for_user(_scoped_user(user, scope, samples), "view")
+        return _page_query(scoped, stand_in, sample_after, limit, LIST_COLUMNS)
+
+    compiled = CompiledValues.for_shape(shape, build)
+    if compiled is None:  # e.g. a user who may not see vehicles: the queryset is empty
+        return search(Vehicle.objects.for_user(user, "view"), f, cursor=cursor, limit=limit)
+    values = {name: getattr(f, name) for name in present}
+    values["user"] = user.pk
+    if term is not None:
+        values.update(term.values())
+    if after is not None:
+        values["after_value"], values["after_id"] = after
+    return _page(list(compiled.rows(values)), f, limit)
+
+
+def _scoped_user(user: Any, scope: str, samples: Samples) -> Any:
+    # Only the rooftop branch of for_user puts the user's id into the SQL.
+    return sample_user(user, samples) if scope == "rooftops" else user
 
 
 def detail_rows(queryset: QuerySet[Vehicle]) -> QuerySet[Vehicle, dict[str, Any]]:
@@ -286,3 +411,52 @@ def detail_rows(queryset: QuerySet[Vehicle]) -> QuerySet[Vehicle, dict[str, Any]
         hold_deal_reference=Subquery(holds.values("deal_reference")[:1]),
         hold_expires_at=Subquery(holds.values("expires_at")[:1]),
     ).values(*DETAIL_COLUMNS, "added_costs", "hold_deal_reference", "hold_expires_at")
+
+
+def _detail_query(
+    queryset: QuerySet[Vehicle], pk: int | None, reversed_vin: str | None
+) -> QuerySet[Vehicle, dict[str, Any]]:
+    if reversed_vin is not None:
+        queryset = queryset.annotate(vin_reversed=Reverse("vin")).filter(vin_reversed=reversed_vin)
+    if pk is not None:
+        queryset = queryset.filter(pk=pk)
+    return detail_rows(queryset.order_by("-id"))[:1]
+
+
+def detail_for_user(
+    user: Any, *, pk: int | None = None, vin: str | None = None
+) -> dict[str, Any] | None:
+    """The detail row of the vehicle `pk`, or of the newest unit with `vin` (normalised),
+    if the user may see it; one query, compiled once per shape."""
+    reversed_vin = vin[::-1] if vin is not None else None
+    scope = scope_shape(user, Vehicle)
+    shape = ("inventory.detail", scope, pk is not None, vin is not None)
+
+    def build(samples: Samples) -> QuerySet[Vehicle, dict[str, Any]]:
+        scoped = Vehicle.objects.for_user(_scoped_user(user, scope, samples), "view")
+        return _detail_query(
+            scoped,
+            samples.integer("pk") if pk is not None else None,
+            samples.text("vin_reversed") if vin is not None else None,
+        )
+
+    compiled = CompiledValues.for_shape(shape, build)
+    if compiled is None:
+        rows = _detail_query(Vehicle.objects.for_user(user, "view"), pk, reversed_vin)
+        return next(iter(rows), None)
+    values = {"user": user.pk, "pk": pk, "vin_reversed": reversed_vin}
+    return next(compiled.rows(values), None)
+
+
+def is_visible(user: Any, pk: int) -> bool:
+    """Whether `for_user(user, "view")` holds the vehicle `pk` (one small compiled query)."""
+    scope = scope_shape(user, Vehicle)
+
+    def build(samples: Samples) -> QuerySet[Vehicle, Any]:
+        scoped = Vehicle.objects.for_user(_scoped_user(user, scope, samples), "view")
+        return scoped.filter(pk=samples.integer("pk")).values("id")[:1]
+
+    compiled = CompiledValues.for_shape(("inventory.visible", scope), build)
+    if compiled is None:
+        return Vehicle.objects.for_user(user, "view").filter(pk=pk).exists()
+    return next(compiled.rows({"user": user.pk, "pk": pk}), None) is not None

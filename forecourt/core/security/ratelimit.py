@@ -22,9 +22,12 @@ Tiers (limits from the RATE_LIMIT_* environment variables, see forecourt/core/co
     expensive  exports, PDF generation, imports, per user (decorator)
 
 Counting is a fixed window per (tier, identity): one atomic increment in Redis
-(INCR + EXPIRE in one MULTI/EXEC) when REDIS_URL is set, else one atomic upsert
+(INCR + EXPIRE NX) when REDIS_URL is set, else one atomic upsert
 (INSERT ... ON CONFLICT DO UPDATE ... RETURNING) in the database. No process keeps
-counts of its own, so N processes behind a load balancer enforce one limit.
+counts of its own, so N processes behind a load balancer enforce one limit. Every window a
+request counts against (the global tier, and for a bearer-token API request the api tier's
+minute and day) is counted in ONE Redis round trip: a Lua script increments them in order
+and stops at the first over its limit, exactly as separate increments would.
 """
 
 from __future__ import annotations
@@ -87,6 +90,28 @@ class CounterStore(Protocol):
     def hit(self, key: str, ttl_seconds: int) -> int:
         """Add one to `key` (created with a lifetime of `ttl_seconds`); return the new count."""
 
+    def hit_many(self, windows: list[Window]) -> tuple[int, int]:
+        """Count one hit on each window in order, stopping at the first that goes over its
+        limit: (its index, its count), or (-1, 0) when every window allowed the hit."""
+
+
+@dataclass(frozen=True)
+class Window:
+    key: str
+    ttl_seconds: int
+    limit: int
+
+
+# Atomic per key like INCR + EXPIRE NX, and all of a request's windows in one round trip.
+_HIT_MANY_LUA = """
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  redis.call('EXPIRE', key, ARGV[2 * i - 1], 'NX')
+  if count > tonumber(ARGV[2 * i]) then return {i - 1, count} end
+end
+return {-1, 0}
+"""
+
 
 class RedisStore:
     def __init__(self, url: str):
@@ -106,6 +131,22 @@ class RedisStore:
         except redis.RedisError as error:
             raise RateLimitStoreError(f"redis: {error}") from error
         return int(count)
+
+    def hit_many(self, windows: list[Window]) -> tuple[int, int]:
+        import redis
+
+        args: list[int] = []
+        for window in windows:
+            args += [window.ttl_seconds, window.limit]
+        try:
+            index, count = self._hit_many(keys=[w.key for w in windows], args=args)
+        except redis.RedisError as error:
+            raise RateLimitStoreError(f"redis: {error}") from error
+        return int(index), int(count)
+
+    @functools.cached_property
+    def _hit_many(self) -> Any:
+        return self.client.register_script(_HIT_MANY_LUA)  # EVALSHA, loading it when needed
 
 
 # The table and columns are fixed names of RateLimitCounter; values are always parameters.
@@ -134,6 +175,13 @@ class DatabaseStore:
         if not row:
             raise RateLimitStoreError("database: the upsert returned no count")
         return int(row[0])
+
+    def hit_many(self, windows: list[Window]) -> tuple[int, int]:
+        for index, window in enumerate(windows):
+            count = self.hit(window.key, window.ttl_seconds)
+            if count > window.limit:
+                return index, count
+        return -1, 0
 
 
 @functools.cache
@@ -177,26 +225,44 @@ def _rates(tier: str) -> list[Rate]:
 
 def hit(tier: str, ident: str, *, now: float | None = None) -> Decision:
     """Count one hit of `ident` against every rate of `tier`; the first refusal wins."""
+    return hit_tiers([(tier, ident)], now=now)
+
+
+def hit_tiers(hits: list[tuple[str, str]], *, now: float | None = None) -> Decision:
+    """Count one hit of each (tier, identity) against every rate of the tier, in order and
+    in one store round trip; the first refusal wins (the windows after it are not counted)."""
     if not settings.RATE_LIMITS_ENABLED:
         return ALLOW
     now = time.time() if now is None else now
-    store = get_store()
     prefix = settings.RATE_LIMIT_KEY_PREFIX
-    for rate in _rates(tier):
-        window_start = int(now // rate.seconds) * rate.seconds
-        key = f"{prefix}:{tier}:{rate.seconds}:{ident}:{window_start}"
-        try:
-            count = store.hit(key, rate.seconds + 1)
-        except RateLimitStoreError as error:
-            return _store_down(tier, error)
-        if count > rate.limit:
-            retry_after = max(1, math.ceil(window_start + rate.seconds - now))
-            return Decision(tier, False, rate.limit, count, retry_after)
-    return Decision(tier, True)
+    counted: list[tuple[str, Rate, int]] = []
+    windows: list[Window] = []
+    for tier, ident in hits:
+        for rate in _rates(tier):
+            window_start = int(now // rate.seconds) * rate.seconds
+            key = f"{prefix}:{tier}:{rate.seconds}:{ident}:{window_start}"
+            counted.append((tier, rate, window_start))
+            windows.append(Window(key, rate.seconds + 1, rate.limit))
+    try:
+        refused, count = get_store().hit_many(windows)
+    except RateLimitStoreError as error:
+        # Each tier fails open or closed as it would alone (and alerts as it would alone).
+        decisions = [_store_down(tier, error) for tier, _ in hits]
+        return next((d for d in decisions if not d.allowed), decisions[-1])
+    if refused < 0:
+        return Decision(hits[-1][0], True)
+    tier, rate, window_start = counted[refused]
+    retry_after = max(1, math.ceil(window_start + rate.seconds - now))
+    return Decision(tier, False, rate.limit, count, retry_after)
 
 
 def check_rate_limit(request: HttpRequest, tier: str) -> Decision:
     return hit(tier, identity(request, tier))
+
+
+def check_rate_limits(request: HttpRequest, tiers: list[str]) -> Decision:
+    """`check_rate_limit` for several tiers at once (one store round trip)."""
+    return hit_tiers([(tier, identity(request, tier)) for tier in tiers])
 
 
 _last_alert: dict[str, float] = {}
@@ -290,6 +356,14 @@ def rate_limited(tier: str = "expensive") -> Callable[[View], View]:
 # --- middleware ---------------------------------------------------------------------------
 
 
+def _counts_api_tier_early(request: HttpRequest) -> bool:
+    """A bearer-token API request (counted per token, whatever the route or the user)."""
+    return (
+        is_api_request(request)
+        and request.headers.get("Authorization", "")[:7].lower() == "bearer "
+    )
+
+
 def is_auth_route(request: HttpRequest) -> bool:
     match = request.resolver_match
     names = [match.view_name] if match and match.view_name else []
@@ -312,7 +386,13 @@ class RateLimitMiddleware:
         if too_big is not None:
             return too_big
         if not request.path_info.startswith(EXEMPT_PATH_PREFIXES):
-            decision = check_rate_limit(request, "global")
+            tiers = ["global"]
+            if _counts_api_tier_early(request):
+                # Its identity is the token in the header, known now: count the api tier
+                # in the same round trip instead of a second one in process_view.
+                tiers.append("api")
+                request._api_tier_counted = True  # type: ignore[attr-defined]
+            decision = check_rate_limits(request, tiers)
             if not decision.allowed:
                 return too_many_requests(request, decision)
         return self.get_response(request)
@@ -323,7 +403,7 @@ class RateLimitMiddleware:
         tiers = []
         if request.method not in SAFE_METHODS and is_auth_route(request):
             tiers.append("auth")
-        if is_api_request(request):
+        if is_api_request(request) and not getattr(request, "_api_tier_counted", False):
             tiers.append("api")
         for tier in tiers:
             decision = check_rate_limit(request, tier)

@@ -102,16 +102,16 @@ def test_list_and_detail_use_a_fixed_number_of_queries(api, rooftop):
         receive(api.user, rooftop)
     vehicle = Vehicle.objects.first()
     api.get("/me")  # the token's first use records last_used_at (once per 5 minutes)
-    # token + user (1), permissions of user and groups (1), the page or row (1)
+    # the token with its user and their permissions (1), the page or row (1)
     with CaptureQueriesContext(connection) as list_queries:
         assert api.get("/vehicles", limit=25, status="available").status_code == 200
     with CaptureQueriesContext(connection) as detail_queries:
         assert api.get(f"/vehicles/{vehicle.pk}").status_code == 200
     with CaptureQueriesContext(connection) as vin_queries:
         assert api.get(f"/vehicles/by-vin/{vehicle.vin}").status_code == 200
-    assert len(list_queries) == 3, [q["sql"] for q in list_queries]
-    assert len(detail_queries) == 3, [q["sql"] for q in detail_queries]
-    assert len(vin_queries) == 3, [q["sql"] for q in vin_queries]
+    assert len(list_queries) == 2, [q["sql"] for q in list_queries]
+    assert len(detail_queries) == 2, [q["sql"] for q in detail_queries]
+    assert len(vin_queries) == 2, [q["sql"] for q in vin_queries]
 
 
 def test_detail_has_computed_money_and_etag(api, rooftop, owner):

@@ -200,3 +200,30 @@ def test_one_request_can_be_followed_by_its_id_everywhere(
     assert Alert.objects.get(title="Traced alert").request_id == request_id
     assert receiver.requests[0].json()["request_id"] == request_id
     assert log_output.events("alert raised")[0]["request_id"] == request_id
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Authorization: Bearer fc_0123456789abcdef",
+        "token abcdefghijkl",
+        "/callback?access_token=abc123&x=1",
+        '{"password": "hunter2hunter2"}',
+        "{'api_key': 'k-123456'}",
+        "SSN 123-45-6789 on file",
+        "123-45-6789",
+    ],
+)
+def test_the_quick_redaction_check_never_skips_a_secret(text):
+    from forecourt.core.observability.redaction import _TEXT_PATTERNS, redact_text
+
+    # The pre-check may only skip text that no pattern would change.
+    assert any(p.search(text) for p, _ in _TEXT_PATTERNS)
+    assert redact_text(text) != text
+
+
+@pytest.mark.parametrize("text", ["/api/v1/vehicles", "api:list_vehicles", "127.0.0.1", "GET"])
+def test_plain_log_values_pass_redaction_unchanged(text):
+    from forecourt.core.observability.redaction import redact_text
+
+    assert redact_text(text) == text

@@ -188,6 +188,40 @@ def test_counts_are_exact_and_windows_expire(limits):
     assert ratelimit.hit("expensive", "user:1", now=start + 61).allowed  # next window
 
 
+def test_several_tiers_count_in_order_and_the_first_refusal_wins(limits):
+    limits.set("global", Rate(2, 60))
+    limits.set("api", Rate(100, 60), Rate(1, 86400))
+    start = 1_800_000_000.0
+    both = [("global", "ip:192.0.2.9"), ("api", "token:abc")]
+    first = ratelimit.hit_tiers(both, now=start)
+    second = ratelimit.hit_tiers(both, now=start + 1)  # the api tier's day quota is spent
+    third = ratelimit.hit_tiers(both, now=start + 2)  # now the global minute is too
+    assert first.allowed
+    assert (second.allowed, second.tier, second.limit, second.count) == (False, "api", 1, 2)
+    assert second.retry_after > 60
+    assert (third.allowed, third.tier, third.count) == (False, "global", 3)
+    # The global refusal stopped there: the api windows were not counted a third time.
+    assert ratelimit.hit("api", "token:abc", now=start + 3).count == 3
+
+
+def test_a_bearer_api_request_costs_one_store_round_trip(
+    limits, settings, owner, token_for, monkeypatch
+):
+    limits.set("api", Rate(100, 60), Rate(1000, 86400))
+    raw = token_for(owner)
+    calls = []
+    store = ratelimit.get_store()
+    real = store.hit_many
+    monkeypatch.setattr(
+        type(store), "hit_many", lambda self, windows: calls.append(windows) or real(windows)
+    )
+    assert Client().get("/api/v1/me", **bearer(raw)).status_code == 200
+    assert len(calls) == 1
+    prefix = settings.RATE_LIMIT_KEY_PREFIX
+    tiers = [w.key.removeprefix(prefix + ":").split(":")[0] for w in calls[0]]
+    assert tiers == ["global", "api", "api"]
+
+
 def test_database_store_upserts_one_row_per_window(limits):
     if limits.store != "database":
         pytest.skip("database store only")
