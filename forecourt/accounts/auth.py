@@ -59,11 +59,15 @@ class ApiTokenAuth(HttpBearer):
 
     openapi_description = "API token created by an admin (Users -> API tokens)."
 
+    def required_scope(self, request: HttpRequest) -> str:
+        """The scope this request needs; a narrower auth (one endpoint, one scope) overrides it."""
+        return ApiTokenScope.READ if request.method in SAFE_METHODS else ApiTokenScope.WRITE
+
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         api_token = find_usable_token(token)
         if api_token is None:
             return None
-        needed = ApiTokenScope.READ if request.method in SAFE_METHODS else ApiTokenScope.WRITE
+        needed = self.required_scope(request)
         if not api_token.allows(needed):
             raise HttpError(403, f"This API token lacks the '{needed}' scope.")
         now = timezone.now()

@@ -13,13 +13,11 @@ import orjson
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.security import HttpBearer
 
-from forecourt.accounts.auth import LAST_USED_PRECISION, find_usable_token
-from forecourt.accounts.models import ApiToken, Rooftop, User
+from forecourt.accounts.auth import ApiTokenAuth
+from forecourt.accounts.models import Rooftop, User
 from forecourt.core.api_errors import READ_ERRORS, WRITE_ERRORS, as_api_error, error_responses
 from forecourt.core.api_responses import json_response
 from forecourt.core.concurrency import expected_version
@@ -259,22 +257,13 @@ def reassign_leads(request: HttpRequest, payload: ReassignIn) -> Any:
 # --- website lead form -----------------------------------------------------------------
 
 
-class WebLeadTokenAuth(HttpBearer):
+class WebLeadTokenAuth(ApiTokenAuth):
     """A token holding the `leads:create` scope (and needing nothing else)."""
 
     openapi_description = "An API token with the `leads:create` scope (Users -> API tokens)."
 
-    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        api_token = find_usable_token(token)
-        if api_token is None:
-            return None
-        if not api_token.allows(WEB_LEAD_SCOPE):
-            raise HttpError(403, f"This API token lacks the '{WEB_LEAD_SCOPE}' scope.")
-        now = timezone.now()
-        if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_PRECISION:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
-        request.user = api_token.user
-        return api_token
+    def required_scope(self, request: HttpRequest) -> str:
+        return WEB_LEAD_SCOPE
 
 
 def _web_errors(payload: WebLeadIn, rooftop: Rooftop) -> tuple[dict[str, Any], dict[str, str]]:
