@@ -64,14 +64,25 @@ class ApiTokenAuth(HttpBearer):
         return ApiTokenScope.READ if request.method in SAFE_METHODS else ApiTokenScope.WRITE
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        api_token = find_usable_token(token)
-        if api_token is None:
-            return None
-        needed = self.required_scope(request)
-        if not api_token.allows(needed):
-            raise HttpError(403, f"This API token lacks the '{needed}' scope.")
-        now = timezone.now()
-        if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_PRECISION:
-            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
-        request.user = api_token.user
-        return api_token
+        return authenticate_token(request, token, self.required_scope(request))
+
+
+def bearer_token(request: HttpRequest) -> str | None:
+    """The token of `Authorization: Bearer <token>`, read as ninja's HttpBearer reads it."""
+    scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def authenticate_token(request: HttpRequest, token: str, needed_scope: str) -> ApiToken | None:
+    """The usable token with its user set on the request (None when the token is unknown,
+    revoked, expired or its user inactive); a token without `needed_scope` is a 403."""
+    api_token = find_usable_token(token)
+    if api_token is None:
+        return None
+    if not api_token.allows(needed_scope):
+        raise HttpError(403, f"This API token lacks the '{needed_scope}' scope.")
+    now = timezone.now()
+    if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+    request.user = api_token.user
+    return api_token

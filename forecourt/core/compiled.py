@@ -18,6 +18,7 @@ the two agree).
 from __future__ import annotations
 
 import copy
+import functools
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -150,27 +151,63 @@ class CompiledValues:
             elif how == "prefix":  # as Django's startswith lookups pass it: escaped, then %
                 value = f"{connection.ops.prep_for_like_query(value)}%"
             params[position] = value
-        with connection.cursor() as cursor, _prepared(connection, self.preparable):
-            cursor.execute(self.sql, params)
-            fetched = cursor.fetchall()
+        fetched = _fetch_all(connection, self.sql, params, self.preparable)
         rows: Any = fetched
         if self.converters:
             rows = self.compiler.apply_converters(fetched, self.converters)
         names = self.names
-        for row in rows:
-            yield dict(zip(names, row, strict=True))
+        return iter([dict(zip(names, row, strict=True)) for row in rows])
+
+
+def _fetch_all(connection: Any, sql: str, params: list[Any], preparable: bool) -> list[Any]:
+    """Run one statement and fetch its rows, as `connection.cursor()` would but leaner.
+
+    Django's CursorWrapper costs about as much CPU as PostgreSQL spends on a hot read. This
+    keeps what matters of it -- the connection health check, database-error translation,
+    the broken-transaction guard and every `execute_wrapper` (the access log's query count
+    and slow-query timer see these statements) -- and skips the rest. While queries are
+    being logged (DEBUG, or a test's CaptureQueriesContext) Django's own cursor runs it, so
+    the query log stays complete."""
+    prepare = preparable and _prepares(connection)
+    if connection.queries_logged:
+        with connection.cursor() as cursor, _prepared(connection, prepare):
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cursor = connection.create_cursor()
+    try:
+
+        def execute(sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+            connection.validate_no_broken_transaction()
+            with connection.wrap_database_errors, _prepared(connection, prepare):
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+
+        run: Callable[..., Any] = execute
+        for wrapper in reversed(connection.execute_wrappers):
+            run = functools.partial(wrapper, run)
+        return run(sql, params, False, {"connection": connection, "cursor": cursor})
+    finally:
+        cursor.close()
+
+
+def _prepares(connection: Any) -> bool:
+    """PostgreSQL with server-side binding (settings.DATABASES): statements can be prepared."""
+    return connection.vendor == "postgresql" and bool(
+        connection.settings_dict.get("OPTIONS", {}).get("server_side_binding")
+    )
 
 
 @contextmanager
 def _prepared(connection: Any, wanted: bool) -> Iterator[None]:
-    """Let psycopg prepare this statement on its first run in the connection (PostgreSQL
-    with server-side binding, settings.DATABASES): later runs skip parsing and planning.
-    Only the compiled hot reads ask for it; every other query runs as Django sends it."""
+    """Let psycopg prepare this statement on its first run in the connection: later runs
+    skip parsing and planning. Only the compiled hot reads ask for it; every other query
+    runs as Django sends it. (Django sets `prepare_threshold` to None, which psycopg reads
+    as "never", even for `execute(..., prepare=True)`: hence the threshold.)"""
     raw = connection.connection
-    if not wanted or connection.vendor != "postgresql" or not hasattr(raw, "prepare_threshold"):
-        yield
-        return
-    if not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
+    if not wanted or not hasattr(raw, "prepare_threshold"):
         yield
         return
     before = raw.prepare_threshold

@@ -7,6 +7,11 @@ handler built from `settings.API_TOKEN_MIDDLEWARE` (derived from MIDDLEWARE in s
 the same order, minus BROWSER_ONLY_MIDDLEWARE) and every other request to the normal one.
 The API authenticates the token itself either way, so both lanes answer alike: a bad token
 is a 401, rate limits, logging, metrics and security headers apply to both.
+
+The token lane also resolves URLs with TOKEN_LANE_URLCONF: the hot reads' lean views (plain
+Django views over the same functions as their ninja operations; inventory/api.py) come
+before every route of forecourt/urls.py. A lean view answers only its plain case and hands
+everything else to `documented_operation`.
 """
 
 from __future__ import annotations
@@ -17,9 +22,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.handlers.wsgi import WSGIHandler
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import resolve
 
 API_PREFIX = "/api/"
+TOKEN_LANE_URLCONF = "forecourt.token_lane_urls"  # noqa: S105 - a module, not a secret
 
 
 def takes_token_lane(environ: dict[str, Any]) -> bool:
@@ -44,7 +51,12 @@ class AnonymousUntilTokenMiddleware:
 
 
 class TokenLaneHandler(WSGIHandler):
-    """Django's WSGI handler, loading `settings.API_TOKEN_MIDDLEWARE` instead of MIDDLEWARE."""
+    """Django's WSGI handler, loading `settings.API_TOKEN_MIDDLEWARE` instead of MIDDLEWARE,
+    and resolving URLs with TOKEN_LANE_URLCONF (the hot reads' lean views first)."""
+
+    def get_response(self, request: HttpRequest) -> HttpResponseBase:
+        request.urlconf = TOKEN_LANE_URLCONF
+        return super().get_response(request)
 
     def load_middleware(self, is_async: bool = False) -> None:
         # BaseHandler.load_middleware reads settings.MIDDLEWARE; lend it the lean list while
@@ -55,6 +67,15 @@ class TokenLaneHandler(WSGIHandler):
             super().load_middleware(is_async)
         finally:
             settings.MIDDLEWARE = full
+
+
+def documented_operation(request: HttpRequest) -> HttpResponse:
+    """Answer as forecourt/urls.py would (the ninja operation): what a lean view of the token
+    lane does with every request but the plain case it is built for."""
+    match = resolve(request.path_info, urlconf=settings.ROOT_URLCONF)
+    request.resolver_match = match
+    response: HttpResponse = match.func(request, *match.args, **match.kwargs)
+    return response
 
 
 class LaneDispatcher:

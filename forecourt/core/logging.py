@@ -19,6 +19,10 @@ from forecourt.core.request_context import current_request_id
 
 # Keys the pipeline itself writes; never redacted.
 _OWN_KEYS = frozenset({"event", "timestamp", "level", "logger", "request_id", "exception"})
+# Of those, the ones whose values the pipeline writes too (a time, a level, a logger name,
+# a well-formed request id): nothing in them to scrub. The event and exception text may
+# quote anything, so their values are scrubbed.
+_OWN_VALUES = frozenset({"timestamp", "level", "logger", "request_id"})
 
 
 def add_request_id(logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
@@ -30,6 +34,8 @@ def redact_event(logger: WrappedLogger, method_name: str, event_dict: EventDict)
     from forecourt.core.observability.redaction import REDACTED, is_sensitive_key, redact
 
     for key, value in list(event_dict.items()):
+        if key in _OWN_VALUES:
+            continue
         if key not in _OWN_KEYS and is_sensitive_key(key):
             event_dict[key] = REDACTED
         else:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import io
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test-only credential
@@ -47,3 +50,60 @@ def restore_roles() -> None:
     from forecourt.accounts.roles import sync_roles
 
     sync_roles(Group, Permission)
+
+
+@contextmanager
+def _no_connection_recycling() -> Iterator[None]:
+    # As Django's test client does: the test's transaction must survive the request.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def wsgi_call(path: str, headers: dict[str, str] | None = None, method: str = "GET") -> Any:
+    """One request through the production WSGI application (forecourt.wsgi: the lane
+    dispatcher), as a server would make it; returns {"status", "headers", "body"}."""
+    raw_path, _, query = path.partition("?")
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": raw_path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    for name, value in (headers or {}).items():
+        environ["HTTP_" + name.upper().replace("-", "_")] = value
+    answer: dict[str, Any] = {}
+
+    def start_response(
+        status: str, response_headers: list[tuple[str, str]], exc: Any = None
+    ) -> None:
+        answer["status"] = int(status.split()[0])
+        answer["headers"] = {k.lower(): v for k, v in response_headers}
+
+    from forecourt import wsgi
+
+    with _no_connection_recycling():
+        chunks = wsgi.application(environ, start_response)
+        try:
+            answer["body"] = b"".join(chunks)
+        finally:
+            getattr(chunks, "close", lambda: None)()
+    return answer

@@ -7,6 +7,8 @@ what they return, so the OpenAPI document stays the contract (tests check both a
 
 from __future__ import annotations
 
+import re
+import typing
 from decimal import Decimal
 from typing import Any
 
@@ -14,14 +16,17 @@ import orjson
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja import Status as Respond
 from ninja.errors import HttpError
 
-from forecourt.accounts.models import Rooftop
+from forecourt.accounts.auth import authenticate_token, bearer_token
+from forecourt.accounts.models import ApiTokenScope, Rooftop
 from forecourt.core.api_errors import READ_ERRORS, WRITE_ERRORS, as_api_error, error_responses
 from forecourt.core.idempotency import idempotent
+from forecourt.core.lanes import documented_operation
 from forecourt.inventory import actions
 from forecourt.inventory.models import (
     Status,
@@ -50,6 +55,7 @@ from forecourt.inventory.search import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     BadQuery,
+    Page,
     VehicleFilters,
     detail_for_user,
     is_visible,
@@ -103,6 +109,12 @@ def _detail(
     if row is None:
         raise Http404
     return _finish_detail(row)
+
+
+def _page_response(page: Page) -> Any:
+    return json_response(
+        {"items": page.rows, "next_cursor": page.next_cursor, "has_next": page.has_next}
+    )
 
 
 def _detail_response(row: dict[str, Any], status: int = 200) -> Any:
@@ -185,9 +197,7 @@ def list_vehicles(request: HttpRequest, filters: Query[VehicleQuery]) -> Any:
         page = search_for_user(request.user, parsed, cursor=filters.cursor, limit=filters.limit)
     except BadQuery as error:
         raise as_api_error(ValidationError({error.field_name: str(error)})) from None
-    return json_response(
-        {"items": page.rows, "next_cursor": page.next_cursor, "has_next": page.has_next}
-    )
+    return _page_response(page)
 
 
 @router.get(
@@ -207,6 +217,96 @@ def get_vehicle(request: HttpRequest, vehicle_id: int) -> Any:
 )
 def get_vehicle_by_vin(request: HttpRequest, vin: str) -> Any:
     return _detail_response(_detail(request, vin=vin))
+
+
+# --- The token lane's lean reads -----------------------------------------------------------
+# An API-token request (forecourt/core/lanes.py) for one of the three hot reads above is
+# routed to the views below instead (forecourt/token_lane_urls.py). They run the same
+# middleware, token check, search and serialisation as the operations above, without
+# ninja's parameter models and dispatch (about a third of such a request's CPU). They take
+# only the plain case -- known parameters with simple values, a usable token, a row found
+# -- and hand every other request to the operation above, so every answer but that 200 is
+# the documented operation's own (tests/test_lean_reads.py compares the two).
+
+_STATUSES = frozenset(Status.values)
+# Values both parsers read alike: ninja's (pydantic) and VehicleFilters.from_query.
+_PLAIN_VALUES = {
+    int: re.compile(r"[0-9]{1,9}"),
+    Decimal: re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?"),
+    bool: re.compile(r"true|false|1|0"),
+}
+
+
+def _parameter_kinds() -> dict[str, Any]:
+    """VehicleQuery's fields -> the type of their values (int for `int | None`)."""
+    kinds = {}
+    for name, field in VehicleQuery.model_fields.items():
+        annotation = field.annotation
+        if typing.get_origin(annotation) is list:
+            kinds[name] = list
+        else:
+            options = typing.get_args(annotation) or (annotation,)
+            kinds[name] = next(kind for kind in options if kind is not type(None))
+    return kinds
+
+
+_LIST_PARAMETERS = _parameter_kinds()
+
+
+def _is_plain(name: str, values: list[str]) -> bool:
+    kind = _LIST_PARAMETERS.get(name)
+    if kind is list:  # status, the one repeatable parameter
+        return all(value in _STATUSES for value in values)
+    if kind is None or len(values) != 1:
+        return False
+    pattern = _PLAIN_VALUES.get(kind)
+    return kind is str or (pattern is not None and pattern.fullmatch(values[0]) is not None)
+
+
+def _signed_in_reader(request: HttpRequest) -> bool:
+    """Whether the bearer token is usable for reading (it then sets request.user)."""
+    token = bearer_token(request)
+    try:
+        return token is not None and bool(authenticate_token(request, token, ApiTokenScope.READ))
+    except HttpError:  # no read scope: the operation answers the 403
+        return False
+
+
+def list_vehicles_lean(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    if request.method != "GET" or not all(_is_plain(n, params.getlist(n)) for n in params):
+        return documented_operation(request)
+    limit = int(params.get("limit", DEFAULT_LIMIT))
+    if not 1 <= limit <= MAX_LIMIT or not _signed_in_reader(request):
+        return documented_operation(request)
+    try:
+        filters = VehicleFilters.from_query(params)
+        page = search_for_user(request.user, filters, cursor=params.get("cursor", ""), limit=limit)
+    except BadQuery:
+        return documented_operation(request)
+    return _page_response(page)
+
+
+def get_vehicle_lean(request: HttpRequest, vehicle_id: int) -> HttpResponse:
+    if request.method != "GET" or not _signed_in_reader(request):
+        return documented_operation(request)
+    row = detail_for_user(request.user, pk=vehicle_id)
+    return documented_operation(request) if row is None else _detail_response(_finish_detail(row))
+
+
+def get_vehicle_by_vin_lean(request: HttpRequest, vin: str) -> HttpResponse:
+    if request.method != "GET" or not _signed_in_reader(request):
+        return documented_operation(request)
+    row = detail_for_user(request.user, vin=normalize(vin))
+    return documented_operation(request) if row is None else _detail_response(_finish_detail(row))
+
+
+# Same paths and route names as the operations above (logs and metrics see one route).
+token_lane_urlpatterns: list[URLPattern] = [
+    path("vehicles", list_vehicles_lean, name="list_vehicles"),
+    path("vehicles/<int:vehicle_id>", get_vehicle_lean, name="get_vehicle"),
+    path("vehicles/by-vin/<str:vin>", get_vehicle_by_vin_lean, name="get_vehicle_by_vin"),
+]
 
 
 @router.post(

@@ -33,6 +33,7 @@ SORT_FIELDS = {
 DEFAULT_SORT = "-acquired_on"
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
+MAX_ID = 2**63 - 1  # BigAutoField
 
 # The columns of a list row: what the list screen and GET /vehicles return.
 LIST_COLUMNS = (
@@ -423,11 +424,20 @@ def _detail_query(
     return detail_rows(queryset.order_by("-id"))[:1]
 
 
+def _is_an_id(pk: int) -> bool:
+    """Within the id column's range. A compiled query passes values as they come, without
+    the range check the ORM makes (a path like /vehicles/18446744073709551616 would reach
+    the database driver and fail); no vehicle has an id outside it."""
+    return 0 < pk <= MAX_ID
+
+
 def detail_for_user(
     user: Any, *, pk: int | None = None, vin: str | None = None
 ) -> dict[str, Any] | None:
     """The detail row of the vehicle `pk`, or of the newest unit with `vin` (normalised),
     if the user may see it; one query, compiled once per shape."""
+    if pk is not None and not _is_an_id(pk):
+        return None
     reversed_vin = vin[::-1] if vin is not None else None
     scope = scope_shape(user, Vehicle)
     shape = ("inventory.detail", scope, pk is not None, vin is not None)
@@ -450,6 +460,8 @@ def detail_for_user(
 
 def is_visible(user: Any, pk: int) -> bool:
     """Whether `for_user(user, "view")` holds the vehicle `pk` (one small compiled query)."""
+    if not _is_an_id(pk):
+        return False
     scope = scope_shape(user, Vehicle)
 
     def build(samples: Samples) -> QuerySet[Vehicle, Any]:

@@ -45,9 +45,12 @@ _TEXT_PATTERNS = [
 
 
 # Every pattern above needs one of these: whitespace (bearer/basic/token), "=" (key=value),
-# ":" (JSON and dict pairs) or digit-dash-digit (SSN). Text without any is returned as is
-# after one scan instead of five (most log values: routes, paths, ids, addresses).
-_MAY_NEED_REDACTION = re.compile(r"[\s=:]|\d-\d")
+# a double or single quote (JSON and dict pairs) or an SSN's shape. Text without any is
+# returned as is after one scan instead of five (most log values: routes such as
+# "api:list_vehicles", paths, ids, addresses, timestamps).
+_MAY_NEED_REDACTION = re.compile(r"[\s=\"']|\d{3}-\d{2}-\d{4}")
+# Values with nothing to scrub (checked by exact type first: cheaper than the ABC checks).
+_SCALARS = frozenset({int, float, bool, type(None)})
 
 
 @functools.lru_cache(maxsize=2048)  # log keys come from code: a small, fixed set
@@ -66,7 +69,10 @@ def redact_text(text: str) -> str:
 
 def redact(value: Any, *, depth: int = 0) -> Any:
     """A copy of `value` (dicts, lists, strings) with sensitive parts replaced."""
-    if depth > 8:
+    kind = type(value)
+    if kind is str:
+        return redact_text(value)
+    if kind in _SCALARS or depth > 8:
         return value
     if isinstance(value, Mapping):
         return {
