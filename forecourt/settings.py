@@ -139,6 +139,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 else:
+    # Django's backend, with a health check that polls the socket before sending SELECT 1
+    # (forecourt/core/db/postgresql/base.py): no round trip per request when all is well.
+    DATABASES["default"]["ENGINE"] = "forecourt.core.db.postgresql"
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = {
         # Parameters travel apart from the SQL, so the API's hot reads (compiled once,

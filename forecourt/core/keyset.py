@@ -4,19 +4,21 @@ A list orders by (sort column, id) and asks for limit+1 rows after the previous 
 (value, id); the extra row says whether a next page exists, so nothing ever COUNTs. The
 cursor is opaque to clients: base64 of [sort, value, id].
 
-    rows = qs.filter(after("last_name", False, value, pk)).order_by("last_name", "id")
+    rows = qs.filter(after(Customer, "last_name", False, value, pk)).order_by("last_name", "id")
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import InvalidOperation
 from typing import Any
 
 import orjson
-from django.db.models import Q
+from django.db import connection
+from django.db.models import BooleanField, Model, Q
+from django.db.models.expressions import RawSQL
 
 
 class BadCursor(ValueError):
@@ -43,12 +45,32 @@ def decode_cursor(cursor: str, sort: str, convert: Callable[[Any], Any] = str) -
         raise BadCursor("This cursor is not valid; start from the first page.") from None
 
 
-def after(name: str, descending: bool, value: Any, pk: int) -> Q:
-    """Rows after (value, pk). The redundant bound gives the index a start key."""
-    if descending:
-        return Q(**{f"{name}__lte": value}) & (
-            Q(**{f"{name}__lt": value}) | Q(**{name: value, "id__lt": pk})
-        )
-    return Q(**{f"{name}__gte": value}) & (
-        Q(**{f"{name}__gt": value}) | Q(**{name: value, "id__gt": pk})
+def after(model: type[Model], name: str, descending: bool, value: Any, pk: int) -> Q:
+    """Rows after (value, pk) in the order (name, id), ascending or descending.
+
+    A row-value comparison, `(name, id) > (value, pk)`: PostgreSQL uses it as the exact
+    start key of an index ending in (name, id), so a page starting among many rows with
+    the same value (a common price) does not read past them. The redundant bound on
+    `name` alone keeps plans on other indexes tight. SQLite understands both."""
+    return row_after(model, (name, "id"), (value, pk), descending) & Q(
+        **{f"{name}__{'lte' if descending else 'gte'}": value}
     )
+
+
+def row_after(
+    model: type[Model], columns: Sequence[str], values: Sequence[Any], descending: bool = False
+) -> Q:
+    """`(columns) > (values)` (or `<`) as a filter on `model`'s table."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    fields: list[Any] = [model._meta.get_field(c) for c in columns]
+    names = ", ".join(f"{table}.{connection.ops.quote_name(f.column)}" for f in fields)
+    placeholders = ", ".join(["%s"] * len(values))
+    # Raw SQL gets no field conversions: prepare each value as its column would (a
+    # datetime is UTC text on SQLite, for one).
+    params = tuple(
+        f.get_db_prep_value(v, connection, prepared=False)
+        for f, v in zip(fields, values, strict=True)
+    )
+    # Column names come from the model; the cursor's values travel as parameters.
+    row = f"({names}) {'<' if descending else '>'} ({placeholders})"
+    return Q(RawSQL(row, params, BooleanField()))  # noqa: S611  # nosec B611

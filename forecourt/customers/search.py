@@ -25,8 +25,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BooleanField, F, Q, QuerySet, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils.dateparse import parse_datetime
 
@@ -199,15 +198,10 @@ def filtered(
 
 def _after_name(value: Any, pk: int) -> Q:
     """Rows after (last name, first name, id) in the list's order: a row-value comparison,
-    which PostgreSQL uses as the start key of the (rooftop, last_name, first_name, id)
-    index (SQLite understands it too). The redundant bound keeps other plans tight."""
+    the start key of the (rooftop, last_name, first_name, id) index. The redundant bound
+    keeps other plans tight."""
     last, first = value
-    table = connection.ops.quote_name(Customer._meta.db_table)
-    columns = ", ".join(f"{table}.{connection.ops.quote_name(c)}" for c in _NAME_KEY)
-    # Column names are constants of this module; the cursor's values travel as parameters.
-    row = f"({columns}) > (%s, %s, %s)"
-    after = RawSQL(row, (last, first, pk), BooleanField())  # noqa: S611  # nosec B611
-    return Q(last_name__gte=last) & Q(after)
+    return Q(last_name__gte=last) & keyset.row_after(Customer, _NAME_KEY, (last, first, pk))
 
 
 def _decode(cursor: str, sort: str) -> tuple[Any, int]:
@@ -260,7 +254,7 @@ def page_queryset(
         qs = qs.filter(_after_name(*_decode(cursor, f.sort)))
     elif cursor:
         value, pk = _decode(cursor, f.sort)
-        qs = qs.filter(keyset.after("last_activity_at", True, value, pk))
+        qs = qs.filter(keyset.after(Customer, "last_activity_at", True, value, pk))
     return qs.order_by(*_order(f)).values(*LIST_COLUMNS)[: limit + 1]
 
 

@@ -239,7 +239,12 @@ class Vehicle(models.Model):
             # The hot list: one status, sorted by price or by age, keyset on id.
             models.Index(fields=["status", "list_price", "id"], name="vehicle_status_price"),
             models.Index(fields=["status", "acquired_on", "id"], name="vehicle_status_age"),
-            models.Index(fields=["make", "model", "year"], name="vehicle_make_model"),
+            # A make filter with a status, sorted by price: page 1 and any later page read
+            # only their own rows (on vehicle_status_price a deep page of a rare make would
+            # read past every other make's rows first). Also serves make/model filters.
+            models.Index(
+                fields=["make", "status", "list_price", "id"], name="vehicle_make_status_price"
+            ),
             # PostgreSQL only (migration 0002): VIN suffix (reverse) and stock-number prefix.
         ]
 

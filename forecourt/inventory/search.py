@@ -296,7 +296,7 @@ def _page_query(
     name = SORT_FIELDS[f.sort.lstrip("-")]
     qs = filtered(queryset, f)
     if after is not None:
-        qs = qs.filter(keyset.after(name, descending, *after))
+        qs = qs.filter(keyset.after(Vehicle, name, descending, *after))
     order = [f"-{name}", "-id"] if descending else [name, "id"]
     return qs.order_by(*order).values(*columns)[: limit + 1]
 

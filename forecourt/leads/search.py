@@ -152,7 +152,7 @@ def _page(
             value, pk = keyset.decode_cursor(cursor, sort, _parse_time)
         except keyset.BadCursor as error:
             raise BadQuery("cursor", str(error)) from None
-        queryset = queryset.filter(keyset.after(column, True, value, pk))
+        queryset = queryset.filter(keyset.after(queryset.model, column, True, value, pk))
     rows = list(queryset.order_by(f"-{column}", "-id")[: limit + 1])
     if len(rows) <= limit:
         return rows, None
