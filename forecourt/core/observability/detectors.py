@@ -57,6 +57,14 @@ PAYLOAD_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 
 
+# Matches wherever any pattern above matches (an alternation finds a match if any of its
+# branches does): a text it does not match -- nearly every path and query value -- is
+# clean after one scan instead of five.
+_ANY_PAYLOAD = re.compile(
+    "|".join(f"(?:{pattern.pattern})" for pattern in PAYLOAD_PATTERNS.values()), re.IGNORECASE
+)
+
+
 def _decoded(text: str) -> str:
     # Twice: scanners double-encode ("%252e%252e%252f").
     return unquote(unquote(text))
@@ -73,6 +81,8 @@ def find_payloads(request: HttpRequest) -> dict[str, str]:
         places.append(("body", body))
     found: dict[str, str] = {}
     for where, text in places:
+        if not _ANY_PAYLOAD.search(text):
+            continue
         for category, pattern in PAYLOAD_PATTERNS.items():
             if category not in found and pattern.search(text):
                 found[category] = where

@@ -210,3 +210,28 @@ def test_counts_from_several_processes_add_up():
     workers = [subprocess.Popen(command, env=env) for _ in range(2)]  # noqa: S603
     assert [w.wait(timeout=120) for w in workers] == [0, 0]
     assert store.increment("cross-process", 60) == 11
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("' OR 1=1 --", "sql_injection"),
+        ("1 UNION SELECT password", "sql_injection"),
+        ("<ScRipt>alert(1)</script>", "xss"),
+        ("../../etc/passwd", "path_traversal"),
+        ("; cat /etc/hosts", "command_injection"),
+        ("{{7*7}}", "template_injection"),
+        ("Toyota", None),
+        ("/api/v1/vehicles", None),
+        ("list_price", None),
+    ],
+)
+def test_the_one_scan_prefilter_lets_every_payload_through(text, category):
+    from forecourt.core.observability.detectors import find_payloads
+
+    request = RequestFactory().get("/api/v1/vehicles", {"q": text})
+    found = find_payloads(request)
+    if category is None:
+        assert found == {}
+    else:
+        assert found[category] == "query:q"
