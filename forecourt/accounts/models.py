@@ -104,6 +104,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        # Once the user's permission names are loaded (by the API's token check, or by the
+        # first question on a page), answer from them. Django would otherwise build every
+        # authentication backend anew for each question; only ForecourtModelBackend grants
+        # permissions (axes' backend grants none), and it answers from this same set.
+        names = self.__dict__.get("_perm_cache")
+        if names is not None and obj is None and self.is_active and not self.is_superuser:
+            return perm in names
+        return super().has_perm(perm, obj)
+
     @property
     def role_names(self) -> list[str]:
         return sorted(group.name for group in self.groups.all())
