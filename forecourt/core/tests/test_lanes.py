@@ -142,3 +142,11 @@ def test_browser_pages_still_take_the_full_lane(lanes):
     assert response["status"] == 200
     assert lanes == ["full"]
     assert "csrftoken" in response["headers"].get("set-cookie", "")
+
+
+def test_the_wsgi_module_freezes_the_start_up_heap():
+    import gc
+
+    # forecourt.wsgi (imported above) moved everything start-up built out of the
+    # collector's way (docs/performance.md, "Tail latency").
+    assert gc.get_freeze_count() > 10_000
