@@ -7,6 +7,13 @@ Generates a realistic CSV (valid VINs with correct check digits), runs the real 
 rooftop, and reports wall time, rows/s and the process's peak RSS. Run it at two sizes to see
 memory stay flat as the file grows (streaming). Results go to bench/results/import-<rows>.json.
 Not a test: speed is measured here, never asserted in the suite.
+
+The settings are the environment's (development, DEBUG on, unless FORECOURT_ENV/DEBUG say
+otherwise; the result records `debug`). On PostgreSQL the vehicles table is ANALYZEd before
+the clock starts, as autovacuum keeps it in any real deployment: with autovacuum off (as on
+the benchmark host) and a table never analyzed, the planner answers the import's per-batch
+"which of these VINs are in stock" with a scan of the status index instead of probing the VIN
+index, about 10x slower on a table of a few hundred thousand units.
 """
 
 from __future__ import annotations
@@ -86,6 +93,7 @@ def main() -> int:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.files.storage import default_storage
     from django.core.management import call_command
 
@@ -115,6 +123,9 @@ def main() -> int:
         mode=args.mode,
         total_bytes=default_storage.size(name),
     )
+    if django.db.connection.vendor == "postgresql":
+        with django.db.connection.cursor() as cursor:
+            cursor.execute("ANALYZE inventory_vehicle")
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     run_import(job)
@@ -134,6 +145,7 @@ def main() -> int:
         "peak_rss_mb": round(rss_peak / 1024, 1),
         "rss_growth_mb": round((rss_peak - rss_before) / 1024, 1),
         "database": django.db.connection.vendor,
+        "debug": settings.DEBUG,
     }
     suffix = "-validate" if args.validate_only else ""
     out = Path(__file__).parent / "results" / f"import-{args.rows}{suffix}.json"

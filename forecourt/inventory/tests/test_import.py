@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from forecourt.accounts.roles import Role
 from forecourt.core.models import AuditEntry
@@ -273,3 +275,15 @@ def test_rows_are_processed_in_batches_with_progress(manager, rooftop, monkeypat
     assert len(saved) >= 3  # one save per batch of 2 rows, at least
     assert saved == sorted(saved)  # progress only moves forward
     assert job.processed_bytes == job.total_bytes == len(content)
+
+
+def test_a_batch_takes_the_same_queries_whatever_its_size(manager, rooftop) -> None:
+    """Per-row queries must not creep back into the import (validation or writes)."""
+    run(manager, rooftop, csv_bytes([good_row()]))  # creates the stock-number counter
+    counts = []
+    for size in (3, 30):
+        with CaptureQueriesContext(connection) as queries:
+            job = run(manager, rooftop, csv_bytes([good_row() for _ in range(size)]))
+        assert job.created_count == size, job.message
+        counts.append(len(queries))
+    assert counts[0] == counts[1], [q["sql"][:60] for q in queries.captured_queries]
