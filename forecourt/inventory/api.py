@@ -54,6 +54,7 @@ from forecourt.inventory.schemas import (
 from forecourt.inventory.search import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    STATUS_VALUES,
     BadQuery,
     Page,
     VehicleFilters,
@@ -228,7 +229,6 @@ def get_vehicle_by_vin(request: HttpRequest, vin: str) -> Any:
 # -- and hand every other request to the operation above, so every answer but that 200 is
 # the documented operation's own (tests/test_lean_reads.py compares the two).
 
-_STATUSES = frozenset(Status.values)
 # Values both parsers read alike: ninja's (pydantic) and VehicleFilters.from_query.
 _PLAIN_VALUES = {
     int: re.compile(r"[0-9]{1,9}"),
@@ -256,7 +256,7 @@ _LIST_PARAMETERS = _parameter_kinds()
 def _is_plain(name: str, values: list[str]) -> bool:
     kind = _LIST_PARAMETERS.get(name)
     if kind is list:  # status, the one repeatable parameter
-        return all(value in _STATUSES for value in values)
+        return all(value in STATUS_VALUES for value in values)
     if kind is None or len(values) != 1:
         return False
     pattern = _PLAIN_VALUES.get(kind)

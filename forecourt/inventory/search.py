@@ -31,6 +31,7 @@ SORT_FIELDS = {
     "make": "make",
 }
 DEFAULT_SORT = "-acquired_on"
+STATUS_VALUES = frozenset(Status.values)  # the enum builds its list anew on every access
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 MAX_ID = 2**63 - 1  # BigAutoField
@@ -129,7 +130,7 @@ class VehicleFilters:
             statuses = [statuses]
         statuses = [s for s in (statuses or []) if s]
         for status in statuses:
-            if status not in Status.values:
+            if status not in STATUS_VALUES:
                 raise BadQuery("status", f"Unknown status {status!r}.")
         published_raw = text("published").lower()
         published = {"true": True, "1": True, "false": False, "0": False}.get(published_raw)
