@@ -6,6 +6,7 @@
 #        BENCH_SKIP_LOAD=1 (keep the loaded table when it already holds BENCH_VEHICLES rows;
 #          the load takes minutes) BENCH_SCENARIOS ("search_page1 detail_id": a subset, for
 #          quick A/B runs while developing) BENCH_SERVER (granian | gunicorn)
+#        BENCH_THREADS (granian blocking threads per worker, 1)
 #        BENCH_RESULTS (bench/results; another folder: a scratch run, docs untouched)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,7 +70,7 @@ if [[ "$SERVER" == granian ]]; then
   # The production command (Dockerfile, docs/deployment.md): one worker per core, one
   # blocking thread each (sync Django), HTTP/1.1 keep-alive.
   $BIN/granian --interface wsgi --host 127.0.0.1 --port "$PORT" --workers "$CORES" \
-    --blocking-threads 1 --http 1 --no-ws --log-level warning --pid-file "$OUT/server.pid" \
+    --blocking-threads "${BENCH_THREADS:-1}" --http 1 --no-ws --log-level warning --pid-file "$OUT/server.pid" \
     forecourt.wsgi:application > "$OUT/server.log" 2>&1 &
 else
   $BIN/gunicorn forecourt.wsgi:application --bind "127.0.0.1:$PORT" --workers "$CORES" \
