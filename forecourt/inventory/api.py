@@ -224,7 +224,7 @@ def get_vehicle_by_vin(request: HttpRequest, vin: str) -> Any:
 # An API-token request (forecourt/core/lanes.py) for one of the three hot reads above is
 # routed to the views below instead (forecourt/token_lane_urls.py). They run the same
 # middleware, token check, search and serialisation as the operations above, without
-# ninja's parameter models and dispatch (about a third of such a request's CPU). They take
+# ninja's parameter models and dispatch (docs/performance.md, "Lean reads"). They take
 # only the plain case -- known parameters with simple values, a usable token, a row found
 # -- and hand every other request to the operation above, so every answer but that 200 is
 # the documented operation's own (tests/test_lean_reads.py compares the two).
