@@ -68,15 +68,6 @@ def record(
     return entry
 
 
-def record_many(
-    actor: Any, action: str, items: list[tuple[models.Model, dict[str, list[Any]]]]
-) -> list[AuditEntry]:
-    """Append one entry per (object, changes) in one INSERT: for bulk actions (CSV import)."""
-    return AuditEntry.objects.bulk_create(
-        _entry(actor, action, obj, changes, None) for obj, changes in items
-    )
-
-
 def entry_rows(
     actor: Any,
     action: str,
