@@ -56,5 +56,6 @@ WORKDIR /var/lib/forecourt
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-m", "forecourt.core.healthcheck"]
+# granian, WEB_CONCURRENCY workers on PORT (forecourt/core/management/commands/serve.py).
 # The worker runs the same image: command `forecourt worker`.
-CMD ["gunicorn", "-c", "python:forecourt.gunicorn_conf", "forecourt.wsgi"]
+CMD ["forecourt", "serve"]

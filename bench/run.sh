@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench: load 1,000,000 vehicles into PostgreSQL, serve the app in production mode with
-# gunicorn, drive it with wrk, measure the SQL floor with pgbench, write the results.
+# `forecourt serve` (granian), drive it with wrk, measure the SQL floor with pgbench, write the results.
 # Knobs: BENCH_DB (forecourt_bench) BENCH_PORT (8141) BENCH_VEHICLES (1000000)
 #        BENCH_DURATION (seconds per scenario, 15) BENCH_CONNECTIONS (16) REDIS_DB (6)
 #        BENCH_SKIP_LOAD=1 (keep the loaded table when it already holds BENCH_VEHICLES rows;
@@ -67,11 +67,10 @@ source bench/prod_env.sh
 $BIN/forecourt check-config >/dev/null || { $BIN/forecourt check-config; exit 1; }
 $BIN/forecourt collectstatic --noinput >/dev/null
 if [[ "$SERVER" == granian ]]; then
-  # The production command (Dockerfile, docs/deployment.md): one worker per core, one
-  # blocking thread each (sync Django), HTTP/1.1 keep-alive.
-  $BIN/granian --interface wsgi --host 127.0.0.1 --port "$PORT" --workers "$CORES" \
-    --blocking-threads "${BENCH_THREADS:-1}" --http 1 --no-ws --log-level warning --pid-file "$OUT/server.pid" \
-    forecourt.wsgi:application > "$OUT/server.log" 2>&1 &
+  # The production command (Dockerfile): `forecourt serve` runs granian with one worker per
+  # core (WEB_CONCURRENCY), one blocking thread each (sync Django), HTTP/1.1 keep-alive.
+  WEB_CONCURRENCY="$CORES" $BIN/forecourt serve --host 127.0.0.1 --port "$PORT" \
+    --threads "${BENCH_THREADS:-1}" --pid-file "$OUT/server.pid" > "$OUT/server.log" 2>&1 &
 else
   $BIN/gunicorn forecourt.wsgi:application --bind "127.0.0.1:$PORT" --workers "$CORES" \
     --worker-class sync --log-level warning --pid "$OUT/server.pid" \

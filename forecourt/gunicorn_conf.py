@@ -1,6 +1,7 @@
 """gunicorn settings, from the same typed configuration as everything else.
 
-Used by the container: gunicorn -c python:forecourt.gunicorn_conf forecourt.wsgi
+The container runs `forecourt serve` (granian); this is for running gunicorn instead:
+    gunicorn -c python:forecourt.gunicorn_conf forecourt.wsgi
 """
 
 from forecourt.core.config import get_config

@@ -349,8 +349,8 @@ class ForecourtConfig(BaseSettings):
     prometheus_multiproc_dir: Path | None = Field(
         default=None,
         validation_alias="PROMETHEUS_MULTIPROC_DIR",
-        description="Empty folder shared by every gunicorn worker for metrics (multiprocess mode);"
-        " wipe it at service start.",
+        description="Empty folder shared by every app worker for metrics (multiprocess mode);"
+        " `forecourt serve` empties it at start.",
         examples=["/run/forecourt/metrics"],
     )
     alert_min_level: Literal["info", "warning", "error", "critical"] = Field(
@@ -602,7 +602,7 @@ class ForecourtConfig(BaseSettings):
         default=2,
         ge=1,
         le=64,
-        description="gunicorn worker processes per app container (about 2 x CPU cores + 1).",
+        description="App worker processes per container (`forecourt serve`): one per CPU core.",
         examples=["5"],
     )
 

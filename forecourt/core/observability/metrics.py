@@ -9,10 +9,11 @@
 Gauges read from the database (queue depth, vehicles by status, deals today, worker
 heartbeat age, disk free, last backup age) are computed when /metrics is scraped.
 
-Multiprocess mode: with several gunicorn workers set PROMETHEUS_MULTIPROC_DIR to an empty
-folder (wiped at every service start) in the environment of every process — app and task
-workers. Each process then writes its counters to files there and a scrape sums them.
-Call `mark_process_dead(pid)` from gunicorn's `child_exit` hook (see docs/monitoring.md).
+Multiprocess mode: with several app workers set PROMETHEUS_MULTIPROC_DIR to an empty
+folder (wiped at every service start: `forecourt serve` does it) in the environment of every
+process — app and task workers. Each process then writes its counters to files there and a
+scrape sums them. Under gunicorn, call `mark_process_dead(pid)` from its `child_exit` hook
+(forecourt/gunicorn_conf.py; see docs/monitoring.md).
 """
 
 from __future__ import annotations
@@ -221,7 +222,8 @@ def mark_process_dead(pid: int) -> None:
 
 
 def wipe_multiproc_dir() -> None:
-    """gunicorn `on_starting` hook: start from empty files (old pids would linger)."""
+    """At server start (`forecourt serve`, gunicorn's `on_starting`): start from empty files
+    (an earlier run's pids would linger and add up)."""
     path = os.environ.get(MULTIPROC_ENV)
     if path:
         Path(path).mkdir(parents=True, exist_ok=True)

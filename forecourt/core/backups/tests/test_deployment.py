@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 import subprocess
 import sys
@@ -66,7 +67,7 @@ def test_dockerfile_is_multi_stage_slim_non_root_and_healthchecked():
     assert "/static" in runtime
     assert re.search(r"(?m)^USER 10001:10001$", runtime)
     assert "forecourt.core.healthcheck" in runtime
-    assert 'CMD ["gunicorn", "-c", "python:forecourt.gunicorn_conf"' in runtime
+    assert 'CMD ["forecourt", "serve"]' in runtime
     assert "postgresql-client" in runtime  # pg_dump for backups
 
 
@@ -101,6 +102,39 @@ def test_gunicorn_takes_its_workers_from_configuration(monkeypatch):
     finally:
         sys.modules.pop("forecourt.gunicorn_conf", None)
         get_config.cache_clear()
+
+
+def test_serve_empties_the_metrics_folder_and_runs_granian_with_the_configured_workers(
+    monkeypatch, tmp_path
+):
+    from django.core.management import call_command
+
+    from forecourt.core.config import get_config
+    from forecourt.core.management.commands import serve
+
+    stale = tmp_path / "counter_4242.db"
+    stale.write_bytes(b"an earlier run's worker")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    executed: list[list[str]] = []
+    monkeypatch.setattr(serve.os, "execv", lambda path, argv: executed.append(argv))
+    get_config.cache_clear()
+    try:
+        call_command("serve", "--port", "8123", "--pid-file", str(tmp_path / "serve.pid"))
+    finally:
+        get_config.cache_clear()
+    assert not stale.exists()
+    (argv,) = executed
+    assert argv[:3] == [sys.executable, "-m", "granian"]
+    assert argv[-1] == "forecourt.wsgi:application"
+    options = dict(itertools.pairwise(argv))
+    assert options["--interface"] == "wsgi"
+    assert options["--workers"] == "3"
+    assert options["--blocking-threads"] == "1"
+    assert options["--host"] == "0.0.0.0"  # noqa: S104 - the container's interface
+    assert options["--port"] == "8123"
+    assert options["--pid-file"] == str(tmp_path / "serve.pid")
+    assert "--respawn-failed-workers" in argv
 
 
 def test_compose_file_has_the_services_volumes_and_healthchecks():
