@@ -66,7 +66,8 @@ class Command(BaseCommand):
     help = "Serve the app with granian (production): WEB_CONCURRENCY workers on PORT."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default="0.0.0.0")  # noqa: S104 - inside the container
+        # Inside the container every interface is the container's own; the proxy connects.
+        parser.add_argument("--host", default="0.0.0.0")  # noqa: S104  # nosec B104
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--threads", type=int, default=1, help="Threads per worker.")
         parser.add_argument("--pid-file", default="")
