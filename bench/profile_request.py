@@ -37,30 +37,10 @@ def targets(path: str) -> dict[str, Any]:
 
 
 def environ_for(path: str, token: str, method: str = "GET", body: bytes = b"") -> dict[str, Any]:
-    raw_path, _, query = path.partition("?")
-    environ = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": raw_path,
-        "QUERY_STRING": query,
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8141",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_HOST": "127.0.0.1",
-        "HTTP_AUTHORIZATION": f"Bearer {token}",
-        "HTTP_X_FORWARDED_PROTO": "https",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.errors": sys.stderr,
-        "wsgi.version": (1, 0),
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-    }
-    if body:
-        environ["CONTENT_TYPE"] = "application/json"
-        environ["CONTENT_LENGTH"] = str(len(body))
-    return environ
+    from forecourt.core.testing import wsgi_environ
+
+    headers = {"Authorization": f"Bearer {token}", "X-Forwarded-Proto": "https"}
+    return wsgi_environ(path, headers=headers, method=method, body=body, host="127.0.0.1")
 
 
 def main() -> int:

@@ -67,29 +67,46 @@ def _no_connection_recycling() -> Iterator[None]:
         request_finished.connect(close_old_connections)
 
 
-def wsgi_call(path: str, headers: dict[str, str] | None = None, method: str = "GET") -> Any:
-    """One request through the production WSGI application (forecourt.wsgi: the lane
-    dispatcher), as a server would make it; returns {"status", "headers", "body"}."""
+def wsgi_environ(
+    path: str,
+    *,
+    headers: dict[str, str] | None = None,
+    method: str = "GET",
+    body: bytes = b"",
+    host: str = "testserver",
+) -> dict[str, Any]:
+    """The WSGI environ a server makes for `method path` with these headers and JSON body
+    (tests and bench/profile_request.py call the application with it directly)."""
     raw_path, _, query = path.partition("?")
-    environ = {
+    environ: dict[str, Any] = {
         "REQUEST_METHOD": method,
         "PATH_INFO": raw_path,
         "QUERY_STRING": query,
-        "SERVER_NAME": "testserver",
+        "SERVER_NAME": host,
         "SERVER_PORT": "80",
         "SERVER_PROTOCOL": "HTTP/1.1",
         "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_HOST": "testserver",
+        "HTTP_HOST": host,
         "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""),
+        "wsgi.input": io.BytesIO(body),
         "wsgi.errors": sys.stderr,
         "wsgi.version": (1, 0),
         "wsgi.multithread": False,
         "wsgi.multiprocess": True,
         "wsgi.run_once": False,
     }
+    if body:
+        environ["CONTENT_TYPE"] = "application/json"
+        environ["CONTENT_LENGTH"] = str(len(body))
     for name, value in (headers or {}).items():
         environ["HTTP_" + name.upper().replace("-", "_")] = value
+    return environ
+
+
+def wsgi_call(path: str, headers: dict[str, str] | None = None, method: str = "GET") -> Any:
+    """One request through the production WSGI application (forecourt.wsgi: the lane
+    dispatcher), as a server would make it; returns {"status", "headers", "body"}."""
+    environ = wsgi_environ(path, headers=headers, method=method)
     answer: dict[str, Any] = {}
 
     def start_response(
