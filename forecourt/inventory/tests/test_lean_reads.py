@@ -15,6 +15,9 @@ from typing import Any
 import orjson
 import pytest
 
+# Imported now, not at the first request: its Django set-up configures logging, which would
+# drop the handler caplog attached in the middle of a test.
+from forecourt import wsgi  # noqa: F401
 from forecourt.accounts.roles import Role
 from forecourt.core import lanes
 from forecourt.core.testing import wsgi_call
