@@ -35,6 +35,10 @@ STATUS_VALUES = frozenset(Status.values)  # the enum builds its list anew on eve
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 MAX_ID = 2**63 - 1  # BigAutoField
+# Filter values beyond any year, mileage, price or id: refused as bad input, since larger
+# integers overflow the database driver (and days, the date arithmetic) -- a 500 otherwise.
+MAX_FILTER_NUMBER = 10**9
+MAX_DAYS = 36_500
 
 # The columns of a list row: what the list screen and GET /vehicles return.
 LIST_COLUMNS = (
@@ -113,7 +117,7 @@ class VehicleFilters:
         def text(name: str) -> str:
             return str(params.get(name) or "").strip()
 
-        def number(name: str, kind: type = int) -> Any:
+        def number(name: str, kind: type = int, maximum: int = MAX_FILTER_NUMBER) -> Any:
             raw = text(name)
             if not raw:
                 return None
@@ -123,6 +127,8 @@ class VehicleFilters:
                 raise BadQuery(name, "Enter a number.") from None
             if value < 0:
                 raise BadQuery(name, "Must not be negative.")
+            if value > maximum:
+                raise BadQuery(name, f"Must be at most {maximum:,}.")
             return value
 
         statuses = params.getlist("status") if hasattr(params, "getlist") else params.get("status")
@@ -152,8 +158,8 @@ class VehicleFilters:
             price_max=number("price_max", Decimal),
             mileage_min=number("mileage_min"),
             mileage_max=number("mileage_max"),
-            days_min=number("days_min"),
-            days_max=number("days_max"),
+            days_min=number("days_min", maximum=MAX_DAYS),
+            days_max=number("days_max", maximum=MAX_DAYS),
             published=published,
             sort=sort,
         )

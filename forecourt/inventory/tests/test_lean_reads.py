@@ -127,6 +127,8 @@ def test_the_next_page_follows_the_cursor_alike(stock, reader, handed_over):
         "?cursor=not-a-cursor",
         "?make=Toyota&make=Honda",  # a repeated single-value parameter
         "?colour=red",  # unknown parameter
+        "?year_min=99999999999999999999",  # beyond any column's range
+        "?days_min=999999999",  # plain digits, but beyond the date arithmetic
     ],
 )
 def test_anything_but_the_plain_case_is_the_documented_operations_answer(
@@ -206,3 +208,19 @@ def test_lean_reads_make_two_queries_each(stock, reader, handed_over):
             assert wsgi_call(path, bearer)["status"] == 200
         assert len(queries) == 2, (path, [q["sql"] for q in queries])
     assert handed_over == ["/api/v1/vehicles/999999999"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    ["year_min=99999999999999999999", "mileage_max=1000000001", "rooftop=10000000000",
+     "days_min=36501", "price_max=99999999999999"],
+)  # fmt: skip
+def test_numbers_beyond_any_real_value_are_a_422_naming_the_field(stock, reader, query):
+    """Larger integers overflow the database driver (and days the date arithmetic): without
+    the bound they were a 500."""
+    answer = wsgi_call(f"/api/v1/vehicles?{query}", {"Authorization": f"Bearer {reader}"})
+    assert answer["status"] == 422
+    [field] = orjson.loads(answer["body"])["error"]["fields"]
+    assert field["field"] == query.split("=")[0]
+    assert field["message"].startswith("Must be at most")
