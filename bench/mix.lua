@@ -1,6 +1,6 @@
 -- wrk request mix for `make bench`. Usage: wrk ... -s bench/mix.lua -- <scenario> <targets.lua>
 -- Scenarios: search_page1 search_page2_5 search_deep detail_id detail_vin stock_prefix
---            vin_tail update_price mix. Targets are chosen with a seeded RNG per thread.
+--            vin_tail update_price mix; bare_view (bench/bare_view.py's floor). Targets are chosen with a seeded RNG per thread.
 
 local scenario, counter, thread_index = "mix", 0, 0
 local threads = {}
@@ -28,6 +28,8 @@ local function pick(list) return list[math.random(#list)] end
 
 local builders = {}
 builders.search_page1 = function() return wrk.format("GET", "/api/v1/vehicles?" .. search) end
+-- bench/bare_view.py answers every path with page 1 (no auth, no middleware).
+builders.bare_view = function() return wrk.format("GET", "/bare") end
 builders.search_page2_5 = function()
   return wrk.format("GET", "/api/v1/vehicles?" .. search .. "&cursor=" .. pick(cursors))
 end

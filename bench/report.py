@@ -28,7 +28,10 @@ SCENARIOS = [
     "vin_tail",
     "update_price",
     "mix",
+    "bare_view",  # bench/bare_view.py: page 1's SQL in a bare Django view
 ]
+# The SQL a scenario's floor runs, where it is another scenario's.
+FLOOR_OF = {"bare_view": "search_page1"}
 
 
 def pgbench(name: str, connections: int) -> dict[str, Any] | None:
@@ -60,6 +63,14 @@ def wrk(name: str, connections: int) -> dict[str, Any] | None:
     return json.loads(path.read_text()) if path.exists() and path.stat().st_size else None
 
 
+def cpu(name: str, connections: int) -> dict[str, int] | None:
+    """CPU µs per request by process group (bench/cpu_share.py)."""
+    path = RUN / f"cpu_{name}_c{connections}.json"
+    if not path.exists() or not path.stat().st_size:
+        return None
+    return json.loads(path.read_text())["cpu_us_per_request"]
+
+
 def main() -> None:
     queries = json.loads((RUN / "queries.json").read_text())
     explain = json.loads((RUN / "explain.json").read_text())
@@ -69,12 +80,13 @@ def main() -> None:
             app = wrk(name, connections)
             if app is None:
                 continue
-            floor = pgbench(name, connections)
+            floor = pgbench(FLOOR_OF.get(name, name), connections)
             rows.append(
                 {
                     "scenario": name,
                     "connections": connections,
                     "app": app,
+                    "cpu": cpu(name, connections),
                     "floor": floor,
                     "ratio": round(app["rps"] / floor["rps"], 3)
                     if floor and floor["rps"]
@@ -114,6 +126,21 @@ def main() -> None:
             f"| {floor.get('rps', 0):.0f} | {floor.get('p99_ms', 0):.2f} "
             f"| {row['ratio'] if row['ratio'] is not None else '-'} |"
         )
+    lines += [
+        "",
+        "CPU per request by process, µs (bench/cpu_share.py; other = wrk, the kernel and "
+        "anything else running):",
+        "",
+        "| scenario | conns | app | PostgreSQL | Redis | other | total |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        if share := row["cpu"]:
+            lines.append(
+                f"| {row['scenario']} | {row['connections']} | {share['app']} "
+                f"| {share['postgresql']} | {share['redis']} | {share['other']} "
+                f"| {share['total']} |"
+            )
     lines += ["", "EXPLAIN (ANALYZE, BUFFERS) of each scenario's main query:", ""]
     for name, plan in explain.items():
         lines += [f"**{name}**", "", "```", plan, "```", ""]

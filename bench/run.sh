@@ -91,9 +91,12 @@ check "/api/v1/vehicles?status=available&limit=1"
 
 SCENARIOS="${BENCH_SCENARIOS:-search_page1 search_page2_5 search_deep detail_id detail_vin stock_prefix vin_tail update_price mix}"
 run_wrk() {  # name connections threads
+  $BIN/python bench/cpu_share.py snapshot "$OUT/cpu_before.json"
   WRK_JSON="$OUT/wrk_$1_c$2.json" wrk -t "$3" -c "$2" -d "${DURATION}s" --timeout 5s \
     -s bench/mix.lua "http://127.0.0.1:$PORT" -- "$1" "$OUT/targets.lua" >/dev/null
-  echo "wrk $1 c=$2: $(cat "$OUT/wrk_$1_c$2.json")"
+  $BIN/python bench/cpu_share.py report "$OUT/cpu_before.json" "$(cat "$OUT/server.pid")" \
+    "$OUT/wrk_$1_c$2.json" > "$OUT/cpu_$1_c$2.json"
+  echo "wrk $1 c=$2: $(cat "$OUT/wrk_$1_c$2.json") $(cat "$OUT/cpu_$1_c$2.json")"
 }
 echo "== wrk (warm-up, then each scenario at $CONNECTIONS connections)"
 uptime > "$OUT/load_average.txt"  # the machine may be shared: record how busy it was
@@ -102,9 +105,24 @@ for name in $SCENARIOS; do run_wrk "$name" "$CONNECTIONS" 2; done
 for name in search_page1 detail_id; do
   [[ " $SCENARIOS " == *" $name "* ]] && run_wrk "$name" 1 1
 done
-uptime >> "$OUT/load_average.txt"
 kill "$(cat "$OUT/server.pid")" && trap - EXIT
 sleep 1  # the workers finish and close their database connections
+
+if [[ " $SCENARIOS " == *" search_page1 "* ]]; then
+  echo "== the bare-view floor: page 1's SQL in one Django view, nothing else (bench/bare_view.py)"
+  PYTHONPATH=bench BENCH_BARE_SQL="$OUT/pgbench_search_page1.sql" $BIN/granian --interface wsgi \
+    --host 127.0.0.1 --port "$PORT" --workers "$CORES" --blocking-threads 1 --http 1 --no-ws \
+    --no-access-log --log-level warning --pid-file "$OUT/server.pid" \
+    bare_view:application > "$OUT/bare_server.log" 2>&1 &
+  trap 'kill "$(cat "$OUT/server.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
+  for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.2; done
+  WRK_JSON=/dev/null wrk -t 2 -c 8 -d 3s -s bench/mix.lua "http://127.0.0.1:$PORT" -- bare_view \
+    "$OUT/targets.lua" >/dev/null
+  run_wrk bare_view "$CONNECTIONS" 2
+  kill "$(cat "$OUT/server.pid")" && trap - EXIT
+  sleep 1
+fi
+uptime >> "$OUT/load_average.txt"
 
 echo "== pgbench: the same SQL, no app"
 for name in $SCENARIOS; do

@@ -145,8 +145,9 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = {
         # Parameters travel apart from the SQL, so the API's hot reads (compiled once,
-        # forecourt/core/compiled.py) run as prepared statements: PostgreSQL skips parsing
-        # and planning, which cost as much as running them. Nothing else is prepared
+        # forecourt/core/compiled.py) run as prepared statements: PostgreSQL skips parsing,
+        # and planning where its plan cache picks the generic plan (the token lookup; the
+        # list pages keep value-specific plans: docs/performance.md). Nothing else is prepared
         # (psycopg's automatic preparing stays off, as Django leaves it). Behind PgBouncer
         # this needs session pooling, or transaction pooling with max_prepared_statements
         # > 0 (PgBouncer 1.21+): docs/performance.md.

@@ -204,9 +204,10 @@ def _prepares(connection: Any) -> bool:
 @contextmanager
 def _prepared(connection: Any, wanted: bool) -> Iterator[None]:
     """Let psycopg prepare this statement on its first run in the connection: later runs
-    skip parsing and planning. Only the compiled hot reads ask for it; every other query
-    runs as Django sends it. (Django sets `prepare_threshold` to None, which psycopg reads
-    as "never", even for `execute(..., prepare=True)`: hence the threshold.)"""
+    skip parsing (and planning, once PostgreSQL settles on a generic plan). Only the
+    compiled hot reads ask for it; every other query runs as Django sends it. (Django sets
+    `prepare_threshold` to None, which psycopg reads as "never", even for
+    `execute(..., prepare=True)`: hence the threshold.)"""
     raw = connection.connection
     if not wanted or not hasattr(raw, "prepare_threshold"):
         yield

@@ -134,7 +134,8 @@ class ForecourtConfig(BaseSettings):
         default=True,
         description=(
             "PostgreSQL: send query parameters apart from the SQL so repeated statements are "
-            "prepared once per connection (saves planning on the hot reads). Turn off behind "
+            "prepared once per connection (saves parsing, and planning where a generic plan "
+            "serves, on the hot reads). Turn off behind "
             "a PgBouncer older than 1.21 in transaction pooling mode."
         ),
         examples=["true"],
