@@ -156,6 +156,19 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
+def test_production_hashes_passwords_with_full_cost_argon2id():
+    """The test suite's cheap Argon2 (settings, FORECOURT_ENV=test) never reaches production."""
+    code = (
+        "from django.contrib.auth.hashers import make_password as m; "
+        "from django.conf import settings as s; print(s.PASSWORD_HASHERS[0], m('x' * 14))"
+    )
+    result = run_production("shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    hasher, encoded = result.stdout.splitlines()[-1].split()
+    assert hasher == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert encoded.startswith("argon2$argon2id$v=19$m=102400,t=2,p=8$")
+
+
 def test_production_settings_turn_on_hsts_and_secure_cookies():
     code = (
         "from django.conf import settings as s; "
