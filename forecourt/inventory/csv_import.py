@@ -315,7 +315,9 @@ class Importer:
         self.job.error_count += len(errors)
         room = MAX_REPORTED_ERRORS - len(self.reported)
         if room > 0:
-            self.reported.extend(e.as_dict() for e in errors[:room])
+            # In file order: a batch finds parse errors before rule errors (stable sort).
+            in_order = sorted(errors, key=lambda e: e.row)
+            self.reported.extend(e.as_dict() for e in in_order[:room])
 
     def save_progress(self, rows: CsvRows | None = None, **extra: Any) -> None:
         if rows is not None:

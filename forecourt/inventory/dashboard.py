@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db.models import Count, Q
@@ -19,6 +20,11 @@ from forecourt.core.permissions import sees_all_rooftops
 from forecourt.inventory.models import OUT_OF_STOCK_STATUSES, Status, Vehicle
 
 CACHE_SECONDS = 300
+# The list shows only *available* units unless asked for statuses: the "In stock" and aging
+# links name every in-stock status, so the list holds what the count counted.
+IN_STOCK_QUERY = urlencode(
+    [("status", s.value) for s in Status if s not in OUT_OF_STOCK_STATUSES], doseq=True
+)
 
 
 def _rooftop_key(user: Any) -> str:
@@ -64,4 +70,6 @@ def stock_summary(request: HttpRequest) -> dict[str, Any] | None:
     if rows is None:
         rows = stock_rows(user)
         cache.set(key, rows, CACHE_SECONDS)
-    return {"rows": rows, "cache_minutes": CACHE_SECONDS // 60} if rows else None
+    if not rows:
+        return None
+    return {"rows": rows, "cache_minutes": CACHE_SECONDS // 60, "in_stock_query": IN_STOCK_QUERY}

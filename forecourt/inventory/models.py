@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, Self
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, ExpressionWrapper, F, Q, Value, When
@@ -251,6 +252,14 @@ class Vehicle(models.Model):
     def __str__(self) -> str:
         return f"{self.stock_number} {self.year} {self.make} {self.model}"
 
+    def clean(self) -> None:
+        """A model year at most two years ahead: 2062 for 2026 is a typo, not a car."""
+        latest = timezone.localdate().year + 2
+        if isinstance(self.year, int) and self.year > latest:
+            raise ValidationError(
+                {"year": f"A model year after {latest} is not on sale yet; check for a typo."}
+            )
+
     @property
     def title(self) -> str:
         return " ".join(str(p) for p in (self.year, self.make, self.model, self.trim) if p)
@@ -307,6 +316,11 @@ class VehiclePriceChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.old_price} -> {self.new_price}"
+
+    @property
+    def field_label(self) -> str:
+        """ "List price" for list_price: the vehicle field's own name."""
+        return str(Vehicle._meta.get_field(self.field).verbose_name).capitalize()
 
 
 class VehicleStatusChange(models.Model):

@@ -90,6 +90,7 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
                 **row,
                 "rooftop_code": rooftop_by_id[row["rooftop_id"]].code,
                 "currency": rooftop_by_id[row["rooftop_id"]].currency,
+                "status_label": _status_label(row["status"]),
             }
             for row in (page.rows if page else [])
         ],
@@ -107,11 +108,21 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
         "sort_fields": SORT_FIELDS,
         "bulk_form": BulkForm(rooftops=rooftops),
         "return_query": request.GET.urlencode(),
+        # The export links carry the list's effective filters (the front-line default
+        # included) and are re-rendered with the results, so they follow htmx filtering.
+        "export_query": urlencode(filters.as_query(), doseq=True),
     }
     template = "inventory/vehicle_list.html"
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
         template += "#results"
     return render(request, template, context)
+
+
+def _status_label(value: str) -> str:
+    try:
+        return str(Status(value).label)
+    except ValueError:
+        return value
 
 
 @require_POST
