@@ -320,7 +320,8 @@ class VehiclePriceChange(models.Model):
     @property
     def field_label(self) -> str:
         """ "List price" for list_price: the vehicle field's own name."""
-        return str(Vehicle._meta.get_field(self.field).verbose_name).capitalize()
+        field = Vehicle._meta.get_field(self.field)
+        return str(getattr(field, "verbose_name", self.field)).capitalize()
 
 
 class VehicleStatusChange(models.Model):
