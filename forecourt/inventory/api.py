@@ -184,7 +184,9 @@ class VehicleQuery(Schema):
     summary="Search vehicles (filters, sort, keyset pages)",
     description=(
         "Same filters and sorts as the inventory screen. `q` matches a whole VIN, the last "
-        "6-8 characters of a VIN, a stock-number prefix, or a make/model prefix. Sort by "
+        "6-8 characters of a VIN, a stock-number prefix, a make or model prefix, or a make "
+        "then a model (`Ford Focus`); a term with digits that matches no stock number or VIN "
+        "is read as a make or model (`RAV4`, `F-150`). Sort by "
         "acquired_on, list_price, year, odometer, stock_number or make (prefix `-` for "
         "descending). Pages are keyset pages: pass `next_cursor` back as `cursor`. There is "
         "no total count (it would cost a scan of every match)."

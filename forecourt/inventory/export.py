@@ -26,7 +26,13 @@ from forecourt.core import audit
 from forecourt.core.observability import events
 from forecourt.core.permissions import require_permission
 from forecourt.inventory.models import Vehicle
-from forecourt.inventory.search import DETAIL_COLUMNS, SORT_FIELDS, VehicleFilters, filtered
+from forecourt.inventory.search import (
+    DETAIL_COLUMNS,
+    SORT_FIELDS,
+    VehicleFilters,
+    as_text_search,
+    filtered,
+)
 
 logger = logging.getLogger("forecourt.inventory.export")
 
@@ -50,10 +56,16 @@ def export_columns(user: Any) -> list[str]:
 
 
 def export_queryset(user: Any, filters: VehicleFilters) -> QuerySet[Vehicle]:
-    """The user's visible vehicles under the list's filters and sort."""
+    """The user's visible vehicles under the list's filters and sort (a stock/VIN term that
+    matches nothing read as a make or model, as the list reads it)."""
     name = SORT_FIELDS[filters.sort.lstrip("-")]
     order = [f"-{name}", "-id"] if filters.sort.startswith("-") else [name, "id"]
-    return filtered(Vehicle.objects.for_user(user, "view"), filters).order_by(*order)
+    visible = Vehicle.objects.for_user(user, "view")
+    matching = filtered(visible, filters)
+    text = as_text_search(filters)
+    if text is not None and not matching.exists():
+        matching = filtered(visible, text)
+    return matching.order_by(*order)
 
 
 def _cell(value: Any) -> Any:

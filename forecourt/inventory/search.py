@@ -7,6 +7,7 @@ row's (sort value, id), so page 500 costs what page 1 costs and nothing ever COU
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -177,48 +178,85 @@ class VehicleFilters:
 
 @dataclass(frozen=True)
 class SearchTerm:
-    """What `q` asks for. Its kind decides the SQL; term, reversed term and raw text are
-    the values (so the compiled search can put samples in their place)."""
+    """What `q` asks for. Its kind decides the SQL; the other fields are the values (so the
+    compiled search can put samples in their place)."""
 
-    kind: str  # "vin", "digits" (stock prefix), "digits_or_tail" (also VIN tail), "word"
+    # "vin"; "digits" (stock prefix) and "digits_or_tail" (also VIN tail), searched as a
+    # make or model when they match no unit ("RAV4", "F-150": `as_text`); "word" (stock,
+    # make or model prefix); "text" (make or model prefix); "words" ("Ford Focus": a make
+    # or model prefix, or a make then a model prefix).
+    kind: str
     term: str = ""  # upper case, no spaces
     reversed_term: str = ""
-    raw: str = ""  # as typed: make and model prefixes ignore case
+    raw: str = ""  # as typed, spaces collapsed: make and model prefixes ignore case
+    first: str = ""  # "words": the first word and the rest
+    rest: str = ""
 
     @classmethod
     def parse(cls, q: str) -> SearchTerm:
-        term = q.upper().replace(" ", "")
+        raw = " ".join(q.split())
+        term = raw.upper().replace(" ", "")
         if len(term) == VIN_LENGTH:
-            kind = "vin"
-        elif any(c.isdigit() for c in term):
-            kind = "digits_or_tail" if len(term) >= 6 else "digits"
-        else:
-            kind = "word"
-        return cls(kind, term, term[::-1], q)
+            return cls("vin", term, term[::-1], raw)
+        if " " in raw:  # no VIN or stock number has a space
+            first, _, rest = raw.partition(" ")
+            return cls("words", raw=raw, first=first, rest=rest)
+        if any(c.isdigit() for c in term):
+            return cls("digits_or_tail" if len(term) >= 6 else "digits", term, term[::-1], raw)
+        return cls("word", term, term[::-1], raw)
+
+    def as_text(self) -> SearchTerm | None:
+        """The same text as a make or model prefix, for a stock/VIN term that matched
+        nothing (None for the other kinds, which look at makes and models already)."""
+        return SearchTerm("text", raw=self.raw) if self.kind.startswith("digits") else None
 
     def condition(self) -> Q:
         """A whole VIN; a term with digits is a stock-number prefix or the VIN's last 6-8
-        (both index scans); a word is a make or model prefix."""
+        (both index scans); a word is a stock, make or model prefix; text is a make or
+        model prefix, words also a make followed by a model prefix."""
         if self.kind == "vin":
             return Q(vin_reversed=self.reversed_term)
+        make_or_model = Q(make__istartswith=self.raw) | Q(model__istartswith=self.raw)
+        if self.kind == "text":
+            return make_or_model
+        if self.kind == "words":
+            return make_or_model | (
+                Q(make__istartswith=self.first) & Q(model__istartswith=self.rest)
+            )
         condition = Q(stock_number__startswith=self.term)
         if self.kind == "digits_or_tail":
             condition |= Q(vin_reversed__startswith=self.reversed_term)
         elif self.kind == "word":
-            condition |= Q(make__istartswith=self.raw) | Q(model__istartswith=self.raw)
+            condition |= make_or_model
         return condition
 
     def values(self) -> dict[str, str]:
-        return {"q_term": self.term, "q_reversed": self.reversed_term, "q_raw": self.raw}
+        return {
+            "q_term": self.term,
+            "q_reversed": self.reversed_term,
+            "q_raw": self.raw,
+            "q_first": self.first,
+            "q_rest": self.rest,
+        }
 
     @classmethod
     def sample(cls, kind: str, samples: Samples) -> SearchTerm:
         """The same kind of term, with samples for exactly the values its SQL uses."""
+        uses = {
+            "q_term": kind in ("digits", "digits_or_tail", "word"),
+            "q_reversed": kind in ("vin", "digits_or_tail"),
+            "q_raw": kind in ("word", "text", "words"),
+            "q_first": kind == "words",
+            "q_rest": kind == "words",
+        }
+        value = {name: samples.text(name) if used else "" for name, used in uses.items()}
         return cls(
             kind,
-            term=samples.text("q_term") if kind != "vin" else "",
-            reversed_term=samples.text("q_reversed") if kind in ("vin", "digits_or_tail") else "",
-            raw=samples.text("q_raw") if kind == "word" else "",
+            term=value["q_term"],
+            reversed_term=value["q_reversed"],
+            raw=value["q_raw"],
+            first=value["q_first"],
+            rest=value["q_rest"],
         )
 
 
@@ -319,6 +357,30 @@ def _page(rows: list[dict[str, Any]], f: VehicleFilters, limit: int) -> Page:
     return Page(rows, next_cursor)
 
 
+def as_text_search(f: VehicleFilters) -> VehicleFilters | None:
+    """The filters with a stock/VIN search term read as a make or model instead (None when
+    the term is of another kind)."""
+    text = SearchTerm.parse(f.q).as_text() if isinstance(f.q, str) and f.q else None
+    return replace(f, q=text) if text is not None else None
+
+
+Fetch = Callable[[VehicleFilters, "tuple[Any, int] | None"], list[dict[str, Any]]]
+
+
+def _first_matching_page(
+    fetch: Fetch, f: VehicleFilters, after: tuple[Any, int] | None, limit: int
+) -> Page:
+    """The page of `fetch(filters, after)`; when a term with digits matches no stock
+    number or VIN it is a make or model ("RAV4", "F-150", "CX-5"), and every page of that
+    search says so again (the first page of the stock/VIN search being empty). Costs an
+    extra query only when a page comes back empty."""
+    rows = fetch(f, after)
+    text = None if rows else as_text_search(f)
+    if text is not None and (after is None or not fetch(f, None)):
+        rows = fetch(text, after)
+    return _page(rows, f, limit)
+
+
 def search(
     queryset: QuerySet[Vehicle],
     f: VehicleFilters,
@@ -327,10 +389,15 @@ def search(
     limit: int = DEFAULT_LIMIT,
     columns: tuple[str, ...] = LIST_COLUMNS,
 ) -> Page:
-    """One page of rows (dicts of `columns`), in one query."""
+    """One page of rows (dicts of `columns`), in one query (two when a stock/VIN term
+    finds nothing and is tried as a make or model)."""
     limit = max(1, min(limit, MAX_LIMIT))
     after = decode_cursor(cursor, f.sort) if cursor else None
-    return _page(list(_page_query(queryset, f, after, limit, columns)), f, limit)
+
+    def fetch(g: VehicleFilters, a: tuple[Any, int] | None) -> list[dict[str, Any]]:
+        return list(_page_query(queryset, g, a, limit, columns))
+
+    return _first_matching_page(fetch, f, after, limit)
 
 
 # Filters whose values become parameters of a compiled query; the rest decide the SQL text
@@ -360,9 +427,19 @@ def search_for_user(
     uncached = f.days_min is not None or f.days_max is not None
     if uncached or (after is not None and after[0] is None):
         return search(Vehicle.objects.for_user(user, "view"), f, cursor=cursor, limit=limit)
-    present = tuple(name for name in _SLOT_FILTERS if getattr(f, name) not in (None, ""))
-    term = SearchTerm.parse(str(f.q)) if f.q else None
     scope = scope_shape(user, Vehicle)
+
+    def fetch(g: VehicleFilters, a: tuple[Any, int] | None) -> list[dict[str, Any]]:
+        return _compiled_rows(user, scope, g, a, limit)
+
+    return _first_matching_page(fetch, f, after, limit)
+
+
+def _compiled_rows(
+    user: Any, scope: str, f: VehicleFilters, after: tuple[Any, int] | None, limit: int
+) -> list[dict[str, Any]]:
+    present = tuple(name for name in _SLOT_FILTERS if getattr(f, name) not in (None, ""))
+    term = f.q if isinstance(f.q, SearchTerm) else SearchTerm.parse(f.q) if f.q else None
     shape = (
         "inventory.search",
         scope,
@@ -389,14 +466,15 @@ def search_for_user(
 
     compiled = CompiledValues.for_shape(shape, build)
     if compiled is None:  # e.g. a user who may not see vehicles: the queryset is empty
-        return search(Vehicle.objects.for_user(user, "view"), f, cursor=cursor, limit=limit)
+        scoped = Vehicle.objects.for_user(user, "view")
+        return list(_page_query(scoped, f, after, limit, LIST_COLUMNS))
     values = {name: getattr(f, name) for name in present}
     values["user"] = user.pk
     if term is not None:
         values.update(term.values())
     if after is not None:
         values["after_value"], values["after_id"] = after
-    return _page(list(compiled.rows(values)), f, limit)
+    return list(compiled.rows(values))
 
 
 def _scoped_user(user: Any, scope: str, samples: Samples) -> Any:
