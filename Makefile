@@ -30,10 +30,15 @@ install: $(VENV)/.installed-run ## Create .venv and install Forecourt
 
 install-dev: $(VENV)/.installed-dev ## Also install the development tools
 
-run: install ## Migrate, load demo data and serve on http://127.0.0.1:8000
+# The background worker (CSV imports, feeds, hold expiry, backups: `forecourt worker`) runs
+# beside the development server, its output interleaved with the server's. Ctrl-C reaches
+# both (one process group); the trap also stops the worker when the server exits any other way.
+run: install ## Migrate, load demo data, serve on http://127.0.0.1:8000 with the background worker
 	$(BIN)/forecourt migrate --noinput
 	$(BIN)/forecourt seed-demo
-	@echo "Forecourt: http://127.0.0.1:8000 (Ctrl-C to stop)"
+	@echo "Forecourt: http://127.0.0.1:8000 with the background worker (Ctrl-C stops both)"
+	@$(BIN)/forecourt worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/forecourt runserver 127.0.0.1:8000
 
 lint: install-dev ## ruff lint and format check

@@ -297,6 +297,8 @@ def prepare_vehicle(
     (a CSV import) skip the per-row queries; `check_unique=False` skips the database
     uniqueness queries (the caller checks VINs in bulk, the constraints still hold).
     The vehicle carries `vin_warnings`; a blank stock number is generated on write.
+    The ValidationError names every invalid field at once (VIN, prices, status and the
+    model's field checks), so a form or an import row reports all its problems together.
     """
     if check_access:
         require_permission(actor, "inventory.add_vehicle")
@@ -305,25 +307,47 @@ def prepare_vehicle(
     unknown = given - RECEIVE_FIELDS
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
-    vin, warnings = _validate_vin(fields.pop("vin", ""))
-    prices = _validate_prices({"list_price": fields.pop("list_price", Decimal("0")), **fields})
+    errors: dict[str, Any] = {}
+    raw_vin = fields.pop("vin", "")
+    try:
+        vin, warnings = _validate_vin(raw_vin)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+        vin, warnings = "", []
+    try:
+        prices = _validate_prices({"list_price": fields.pop("list_price", Decimal("0")), **fields})
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+        prices = {}
     for name in PRICE_FIELDS:
         fields.pop(name, None)
-    status = Status(fields.pop("status", Status.INCOMING))
+    raw_status = fields.pop("status", Status.INCOMING)
+    try:
+        status = Status(raw_status)
+    except ValueError:
+        errors["status"] = [f"{raw_status!r} is not a status."]
+        status = Status.INCOMING
     if status not in (Status.INCOMING, Status.IN_RECONDITIONING, Status.AVAILABLE):
-        raise ValidationError(
-            {"status": "A received vehicle starts incoming, in recon or available."}
-        )
+        errors["status"] = ["A received vehicle starts incoming, in recon or available."]
+        status = Status.INCOMING
     stock_number = (fields.pop("stock_number", "") or "").strip()
     vehicle = Vehicle(rooftop_id=rooftop.pk, vin=vin, status=status, **prices, **fields)
     # The caller's rooftop, cached as `rooftop=rooftop` would (vehicle.rooftop needs no
     # query), without the descriptor's checks that cost a fifth of building the object.
     Vehicle.rooftop.field.set_cached_value(vehicle, rooftop)
     vehicle.stock_number = stock_number or "pending"
-    if check_unique:
-        vehicle.full_clean()
-    else:
-        _clean_given(vehicle, _checked_fields(given))
+    try:
+        if check_unique:
+            vehicle.full_clean(exclude=list(errors) or None)
+        else:
+            checked = _checked_fields(given)
+            if errors:  # a field already refused above is not checked (nor reported) again
+                checked = tuple(f for f in checked if f.name not in errors)
+            _clean_given(vehicle, checked)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
     vehicle.stock_number = stock_number
     vehicle.vin_warnings = warnings  # type: ignore[attr-defined]
     return vehicle

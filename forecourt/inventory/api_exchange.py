@@ -6,10 +6,11 @@ photos.py, documents.py, warranty.py and csv_import.py; added to inventory/api.p
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import File, Form, Router, Status
+from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from forecourt.accounts.models import Rooftop
@@ -139,15 +140,20 @@ def delete_photo(request: HttpRequest, vehicle_id: int, photo_id: int) -> Any:
     "/vehicles/{vehicle_id}/buyers-guide",
     response={200: None, **error_responses(*READ_ERRORS, 429)},
     openapi_extra={"responses": {"200": PDF_RESPONSE}},
-    summary="The FTC Buyers Guide of a used vehicle (PDF, English or Spanish)",
+    summary="The FTC Buyers Guide of a used vehicle at a US rooftop (PDF, English or Spanish)",
+    description=(
+        "The FTC Used Car Rule (16 CFR 455) is a US rule: a new vehicle, or a vehicle of a "
+        "rooftop outside the US, has no Buyers Guide (404 with the reason in the message)."
+    ),
 )
 @rate_limited("expensive")
 def buyers_guide(
     request: HttpRequest, vehicle_id: int, language: Literal["en", "es"] = "en"
 ) -> HttpResponse:
     vehicle = _vehicle(request, vehicle_id)
-    if not documents.has_buyers_guide(vehicle):
-        raise Http404
+    refusal = documents.buyers_guide_refusal(vehicle)
+    if refusal:
+        raise HttpError(404, refusal)
     content = documents.buyers_guide_for(vehicle, language)
     return HttpResponse(content, content_type="application/pdf")
 

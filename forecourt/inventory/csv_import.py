@@ -205,6 +205,19 @@ def _parse(column: str, text: str) -> Any:
     return text
 
 
+def _by_column(row: Row, errors: list[RowError]) -> list[RowError]:
+    """A row's errors in the file's column order (row-wide errors first)."""
+    order = {column: i for i, column in enumerate(row.values)}
+    return sorted(errors, key=lambda e: order.get(e.column, -1))
+
+
+def _merged(row: Row, parse_errors: list[RowError], rule_errors: list[RowError]) -> list[RowError]:
+    """Every invalid column of a row, once: a column whose text did not parse is reported
+    as such, not again as missing or invalid by the rules (they never saw its value)."""
+    unparsed = {e.column for e in parse_errors}
+    return _by_column(row, [*parse_errors, *(e for e in rule_errors if e.column not in unparsed)])
+
+
 def _errors_of(row: Row, error: ValidationError) -> list[RowError]:
     if not hasattr(error, "error_dict"):
         return [RowError(row.number, "", message) for message in error.messages]
@@ -232,24 +245,25 @@ class Importer:
     # checks without writing; bulk_receive_vehicles writes a batch of prepared vehicles.
     def plan(self, rows: list[Row], errors: list[RowError]) -> BatchPlan:
         plan = BatchPlan(errors=list(errors))
-        parsed: list[tuple[Row, dict[str, Any]]] = []
+        # A row whose text does not parse still has its other columns checked, so its
+        # report names every invalid column at once, in the file's column order.
+        parsed: list[tuple[Row, dict[str, Any], list[RowError]]] = []
         for row in rows:
             values, row_errors = parse_values(row)
-            if row_errors:
-                plan.errors.extend(row_errors)
-                continue
             vin = str(values.get("vin", "")).strip().upper()
             if vin in self.seen_vins:
-                plan.errors.append(
-                    RowError(row.number, "vin", f"{vin} appears earlier in the file.")
+                message = f"{vin} appears earlier in the file."
+                plan.errors.extend(
+                    _by_column(row, [*row_errors, RowError(row.number, "vin", message)])
                 )
                 continue
-            self.seen_vins.add(vin)
+            if not row_errors:  # a row that cannot be imported does not claim its VIN
+                self.seen_vins.add(vin)
             values["vin"] = vin
-            parsed.append((row, values))
+            parsed.append((row, values, row_errors))
         existing = dict(
             Vehicle.objects.filter(
-                vin__in=[v["vin"] for _, v in parsed], status__in=ACTIVE_STATUSES
+                vin__in=[v["vin"] for _, v, _ in parsed], status__in=ACTIVE_STATUSES
             ).values_list("vin", "pk")
         )
         elsewhere = set(
@@ -257,15 +271,18 @@ class Importer:
             .exclude(rooftop=self.rooftop)
             .values_list("vin", flat=True)
         )
-        for row, values in parsed:
+        for row, values, row_errors in parsed:
             vin = values["vin"]
             if vin in elsewhere:
-                plan.errors.append(
-                    RowError(row.number, "vin", f"{vin} is in stock at another rooftop.")
+                message = f"{vin} is in stock at another rooftop."
+                plan.errors.extend(
+                    _by_column(row, [*row_errors, RowError(row.number, "vin", message)])
                 )
             elif vin in existing:
                 if self.job.update_existing:
-                    plan.updates.append((row, existing[vin]))
+                    plan.updates.append((row, existing[vin]))  # write() checks its columns
+                elif row_errors:
+                    plan.errors.extend(row_errors)
                 else:
                     plan.skipped += 1
             else:
@@ -275,11 +292,10 @@ class Importer:
                         check_unique=False, **values,
                     )  # fmt: skip
                 except ValidationError as error:
-                    plan.errors.extend(_errors_of(row, error))
+                    plan.errors.extend(_merged(row, row_errors, _errors_of(row, error)))
                     continue
-                except ValueError:  # an unknown status (the action reads it as a Status)
-                    message = f"{values.get('status')!r} is not a status."
-                    plan.errors.append(RowError(row.number, "status", message))
+                if row_errors:
+                    plan.errors.extend(row_errors)
                     continue
                 plan.new.append((row, vehicle))
         return plan
@@ -288,19 +304,20 @@ class Importer:
         """Apply a plan: (created, updated, unchanged). Update errors join plan.errors."""
         created = updated = unchanged = 0
         for row, pk in plan.updates:
-            values, _ = parse_values(row)
+            values, row_errors = parse_values(row)
             values.pop("status", None)  # status moves through transitions, never by import
             values["vin"] = str(values["vin"]).strip().upper()
             try:
                 with transaction.atomic():
                     before = Vehicle.objects.values_list("version", flat=True).get(pk=pk)
                     vehicle = actions.update_vehicle(self.actor, pk, **values)
-                    if dry_run:
+                    if dry_run or row_errors:  # checked with the real action, then undone
                         raise _DryRun
             except _DryRun:
+                plan.errors.extend(row_errors)
                 continue
             except ValidationError as error:
-                plan.errors.extend(_errors_of(row, error))
+                plan.errors.extend(_merged(row, row_errors, _errors_of(row, error)))
                 continue
             if vehicle.version != before:
                 updated += 1

@@ -14,6 +14,7 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from forecourt.accounts.models import Country
 from forecourt.core.money import format_money
 from forecourt.inventory.buyers_guide_text import MAJOR_DEFECTS, TEXT, Language
 from forecourt.inventory.models_documents import WarrantyKind
@@ -300,9 +301,26 @@ def warranty_terms_for(vehicle: Any) -> WarrantyTerms:
     )
 
 
+def buyers_guide_refusal(vehicle: Any) -> str:
+    """Why `vehicle` has no Buyers Guide, or "" when it has one.
+
+    The FTC Used Car Rule (16 CFR 455) is a US rule: it covers used vehicles (certified
+    pre-owned included) offered by a US dealer, so a rooftop in another country (GB) has no
+    Buyers Guide, and new vehicles have none anywhere."""
+    country = vehicle.rooftop.country
+    if country != Country.US:
+        label = Country(country).label if country in Country.values else country
+        return (
+            "The FTC Buyers Guide (16 CFR 455) is a US requirement: vehicles of a rooftop in "
+            f"{label} have none. The window sticker is available."
+        )
+    if vehicle.condition == "new":
+        return "New vehicles have no Buyers Guide: the FTC Used Car Rule covers used vehicles."
+    return ""
+
+
 def has_buyers_guide(vehicle: Any) -> bool:
-    """The FTC Used Car Rule covers used vehicles (certified pre-owned included), not new."""
-    return bool(vehicle.condition != "new")
+    return not buyers_guide_refusal(vehicle)
 
 
 def buyers_guide_for(vehicle: Any, language: Language) -> bytes:

@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from forecourt.accounts.models import Rooftop
-from forecourt.inventory.actions import EDITABLE_FIELD_ORDER
+from forecourt.inventory.actions import DEFAULT_HOLD, EDITABLE_FIELD_ORDER, MAX_HOLD
 from forecourt.inventory.models import CostKind, Status, Vehicle
+from forecourt.inventory.search import BadQuery
 
 DETAIL_FIELDS = list(EDITABLE_FIELD_ORDER)  # the fields update_vehicle accepts, in form order
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -98,18 +99,73 @@ class PriceForm(forms.Form):
 
 class StatusForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    status = forms.ChoiceField(choices=[])
+    status = forms.ChoiceField(choices=[], error_messages={"required": "Choose the new status."})
     reason = forms.CharField(max_length=200, required=False)
 
     def __init__(self, *args: Any, allowed: list[Status], **kwargs: Any) -> None:
+        # Its own ids: the price form on the same page also has `version` and `reason`.
+        kwargs.setdefault("auto_id", "status_%s")
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [(s.value, s.label) for s in allowed]  # type: ignore[attr-defined]
+        # Nothing preselected: a status change is a decision, never a default.
+        self.fields["status"].choices = [("", "Choose…")] + [  # type: ignore[attr-defined]
+            (s.value, s.label) for s in allowed
+        ]
+
+
+MAX_HOLD_HOURS = int(MAX_HOLD.total_seconds() // 3600)
 
 
 class HoldForm(forms.Form):
     deal_reference = forms.CharField(max_length=64, label="Deal")
     customer_name = forms.CharField(max_length=120, required=False)
-    hours = forms.IntegerField(min_value=1, max_value=14 * 24, initial=48, label="Hold for (hours)")
+    hours = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_HOLD_HOURS,
+        initial=int(DEFAULT_HOLD.total_seconds() // 3600),
+        label="Hold for (hours)",
+        error_messages={
+            "max_value": f"A hold lasts at most {MAX_HOLD.days} days ({MAX_HOLD_HOURS} hours).",
+        },
+    )
+
+
+# The inventory list's filters as the screen labels them (search.VehicleFilters's names).
+FILTER_LABELS = {
+    "q": "Search",
+    "rooftop": "Rooftop",
+    "status": "Status",
+    "condition": "Condition",
+    "make": "Make",
+    "model": "Model",
+    "year_min": "Year from",
+    "year_max": "Year to",
+    "price_min": "Price from",
+    "price_max": "Price to",
+    "mileage_min": "Miles from",
+    "mileage_max": "Miles to",
+    "days_min": "Days in stock from",
+    "days_max": "Days in stock to",
+    "sort": "Sort",
+    "cursor": "Page",
+}
+# The number filters, in the order the filter panel shows them: (name, input step).
+NUMBER_FILTERS = (
+    ("year_min", "1"),
+    ("year_max", "1"),
+    ("price_min", "0.01"),
+    ("price_max", "0.01"),
+    ("mileage_min", "1"),
+    ("mileage_max", "1"),
+    ("days_min", "1"),
+    ("days_max", "1"),
+)
+
+
+def bad_filter_message(bad: BadQuery) -> str:
+    """ "Year from: must not be negative." -- the filter's label, not its query name."""
+    label = FILTER_LABELS.get(bad.field_name, bad.field_name)
+    message = str(bad)
+    return f"{label}: {message[:1].lower()}{message[1:]}"
 
 
 class CostForm(forms.Form):

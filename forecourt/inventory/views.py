@@ -19,8 +19,10 @@ from django.views.decorators.http import require_POST
 from forecourt.accounts.models import Rooftop
 from forecourt.core.forms import add_action_errors
 from forecourt.core.models import AuditEntry
-from forecourt.inventory import actions
+from forecourt.inventory import actions, documents
 from forecourt.inventory.forms import (
+    FILTER_LABELS,
+    NUMBER_FILTERS,
     BulkForm,
     CostForm,
     HoldForm,
@@ -28,6 +30,7 @@ from forecourt.inventory.forms import (
     ReceiveForm,
     StatusForm,
     VehicleForm,
+    bad_filter_message,
 )
 from forecourt.inventory.models import Condition, Status, Vehicle, VehicleHold
 from forecourt.inventory.search import SORT_FIELDS, BadQuery, VehicleFilters, search
@@ -68,7 +71,7 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
             cursor=request.GET.get("cursor", ""),
         )
     except BadQuery as bad:
-        filters, page, error = VehicleFilters(), None, f"{bad.field_name}: {bad}"
+        filters, page, error = VehicleFilters(), None, bad_filter_message(bad)
     base = filters.as_query()
     if "status" not in request.GET and not params.get("q"):
         base.pop("status", None)
@@ -103,6 +106,15 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
         "is_later_page": bool(request.GET.get("cursor")),
         "filters_open": any(v for k, v in request.GET.items() if k not in ("q", "sort", "cursor")),
         "rooftops": rooftops,
+        "number_filters": [
+            {
+                "name": name,
+                "label": FILTER_LABELS[name],
+                "step": step,
+                "value": getattr(filters, name),
+            }
+            for name, step in NUMBER_FILTERS
+        ],
         "statuses": Status.choices,
         "conditions": Condition.choices,
         "sort_fields": SORT_FIELDS,
@@ -165,8 +177,15 @@ def vehicle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "inventory/vehicle_detail.html", _detail_context(request, vehicle))
 
 
+def _next_statuses(vehicle: Vehicle) -> list[Status]:
+    """The status changes the form offers: the legal moves (hold has its own form), in
+    lifecycle order."""
+    legal = actions.TRANSITIONS[Status(vehicle.status)] - {Status.ON_HOLD}
+    return [status for status in Status if status in legal]
+
+
 def _detail_context(request: HttpRequest, vehicle: Vehicle, **forms: Any) -> dict[str, Any]:
-    allowed = sorted(actions.TRANSITIONS[Status(vehicle.status)] - {Status.ON_HOLD})
+    allowed = _next_statuses(vehicle)
     audit = []
     if request.user.has_perm("core.view_auditentry"):
         audit = list(
@@ -196,6 +215,7 @@ def _detail_context(request: HttpRequest, vehicle: Vehicle, **forms: Any) -> dic
         "hold_form": forms.get("hold_form") or HoldForm(),
         "cost_form": forms.get("cost_form") or CostForm(),
         "can_change_status": bool(allowed),
+        "has_buyers_guide": documents.has_buyers_guide(vehicle),
     }
 
 
@@ -242,8 +262,7 @@ def vehicle_price(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def vehicle_status(request: HttpRequest, pk: int) -> HttpResponse:
     vehicle = _visible(request, pk)
-    allowed = sorted(actions.TRANSITIONS[Status(vehicle.status)] - {Status.ON_HOLD})
-    form = StatusForm(request.POST, allowed=allowed)
+    form = StatusForm(request.POST, allowed=_next_statuses(vehicle))
     if form.is_valid():
         data = form.cleaned_data
         try:

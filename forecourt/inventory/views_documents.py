@@ -36,8 +36,11 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 @rate_limited("expensive")
 def buyers_guide(request: HttpRequest, pk: int, language: str) -> HttpResponse:
     vehicle = _vehicle(request, pk)
-    if language not in LANGUAGES or not documents.has_buyers_guide(vehicle):
-        raise Http404("New vehicles have no Buyers Guide.")
+    if language not in LANGUAGES:
+        raise Http404("No Buyers Guide in that language.")
+    refusal = documents.buyers_guide_refusal(vehicle)
+    if refusal:
+        return render(request, "404.html", {"message": refusal}, status=404)
     content = documents.buyers_guide_for(vehicle, language)
     return _pdf(content, f"buyers-guide-{vehicle.stock_number}-{language}")
 

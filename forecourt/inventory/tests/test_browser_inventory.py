@@ -70,11 +70,13 @@ def test_receive_price_find_hold_and_sell(
     page.get_by_role("button", name="Hold for deal").click()
     expect(page.get_by_text("On hold for deal D-2001 until")).to_be_visible()
     page.get_by_label("Status", exact=True).select_option("sold")
-    page.get_by_label("Reason").fill("Deal D-2001 signed")
+    status_form = page.locator("form", has=page.get_by_role("button", name="Change status"))
+    status_form.get_by_label("Reason").fill("Deal D-2001 signed")
     page.get_by_role("button", name="Change status").click()
     page.wait_for_url(f"{live_server.url}/inventory/{vehicle.pk}/")
     assert page.get_by_text("Status is now Sold.").is_visible()
     vehicle.refresh_from_db()
     assert vehicle.status == "sold"
+    assert vehicle.status_changes.first().reason == "Deal D-2001 signed"  # the latest
     assert vehicle.list_price == 19995
     assert not errors, f"browser console errors (CSP?): {errors}"

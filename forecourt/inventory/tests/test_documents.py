@@ -269,3 +269,30 @@ def test_vehicle_page_links_documents_and_loads_the_photo_panel(manager, rooftop
     assert f"/inventory/{vehicle.pk}/buyers-guide-es.pdf" in html
     assert f"/inventory/{vehicle.pk}/window-sticker.pdf" in html
     assert f'hx-get="/inventory/{vehicle.pk}/photos/"' in html
+
+
+def test_a_uk_rooftop_has_no_buyers_guide_but_keeps_the_window_sticker(
+    manager, other_rooftop, client_for
+) -> None:
+    """16 CFR 455 is a US rule: no link, and a clear 404 (page and API) for a GB rooftop."""
+    manager.rooftops.add(other_rooftop)  # country GB
+    vehicle = receive(manager, other_rooftop, condition="used")
+    assert not documents.has_buyers_guide(vehicle)
+    client = client_for(manager)
+    html = client.get(f"/inventory/{vehicle.pk}/").content.decode()
+    assert "buyers-guide-en.pdf" not in html
+    assert "buyers-guide-es.pdf" not in html
+    assert f"/inventory/{vehicle.pk}/warranty/" not in html
+    assert f"/inventory/{vehicle.pk}/window-sticker.pdf" in html
+    response = client.get(f"/inventory/{vehicle.pk}/buyers-guide-en.pdf")
+    assert response.status_code == 404
+    assert "is a US requirement" in response.content.decode()
+    assert "United Kingdom" in response.content.decode()
+    response = client.get(f"/api/v1/vehicles/{vehicle.pk}/buyers-guide?language=en")
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert error["code"] == "not_found"
+    assert "US requirement" in error["message"]
+    assert client.get(f"/inventory/{vehicle.pk}/window-sticker.pdf").status_code == 200
+    response = client.get(f"/api/v1/vehicles/{vehicle.pk}/window-sticker")
+    assert response.status_code == 200
