@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from forecourt.accounts.models import Rooftop
-from forecourt.core.forms import add_action_errors
+from forecourt.core.forms import add_action_errors, filter_error
 from forecourt.core.models import AuditEntry
 from forecourt.core.security.pii import masked, reveal_field
 from forecourt.customers import actions
@@ -28,6 +28,18 @@ from forecourt.customers.search import BadQuery, CustomerFilters, display_name, 
 
 VIEW = "customers.view_customer"
 REVEAL = "customers.reveal_customer"
+# The list filters as the screen labels them (for messages about a bad value).
+FILTER_LABELS = {
+    "q": "Search",
+    "rooftop": "Rooftop",
+    "salesperson": "Salesperson",
+    "tag": "Tag",
+    "language": "Language",
+    "consent": "Consents to",
+    "sort": "Sort",
+    "cursor": "Page",
+}
+MONEY_FIELDS = frozenset({"income"})
 SENSITIVE_LABELS = {
     "date_of_birth": "Date of birth",
     "drivers_license_number": "Driver's licence",
@@ -75,7 +87,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
             may_search_ssn=request.user.has_perm(REVEAL),
         )
     except BadQuery as bad:
-        filters, page, error = CustomerFilters(), None, f"{bad.field_name}: {bad}"
+        filters, page, error = CustomerFilters(), None, filter_error(bad, FILTER_LABELS)
     base = filters.as_query()
     salespeople = (
         get_user_model()
@@ -114,6 +126,10 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _on_file(customer: Customer, name: str) -> bool:
+    return getattr(customer, name) not in (None, "")
+
+
 def _detail_context(request: HttpRequest, customer: Customer, **forms: Any) -> dict[str, Any]:
     audit: list[AuditEntry] = []
     if request.user.has_perm("core.view_auditentry"):
@@ -133,8 +149,14 @@ def _detail_context(request: HttpRequest, customer: Customer, **forms: Any) -> d
             )
             if getattr(customer, name)
         ],
+        # Nothing on file shows "-" and no Reveal button (the SSN mask alone would read
+        # "***-**-****" as if there were a number to reveal).
         "sensitive": [
-            {"name": name, "label": label, "masked": masked(customer, name)}
+            {
+                "name": name,
+                "label": label,
+                "masked": masked(customer, name) if _on_file(customer, name) else "",
+            }
             for name, label in SENSITIVE_LABELS.items()
         ],
         "can_reveal": request.user.has_perm(REVEAL),
@@ -265,10 +287,13 @@ def customer_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponse("Unknown field.", status=400)
     name = form.cleaned_data["field"]
     value = reveal_field(request.user, customer, name)  # PermissionDenied -> 403
-    shown = "" if value in (None, "") else str(value)
-    return render(
-        request, "customers/_revealed.html", {"value": shown, "label": SENSITIVE_LABELS[name]}
-    )
+    context = {
+        "value": "" if value is None else value,
+        "label": SENSITIVE_LABELS[name],
+        "is_money": name in MONEY_FIELDS,
+        "currency": customer.rooftop.currency,  # income in the rooftop's currency
+    }
+    return render(request, "customers/_revealed.html", context)
 
 
 @require_POST

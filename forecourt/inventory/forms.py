@@ -11,7 +11,6 @@ from django.urls import reverse
 from forecourt.accounts.models import Rooftop
 from forecourt.inventory.actions import DEFAULT_HOLD, EDITABLE_FIELD_ORDER, MAX_HOLD
 from forecourt.inventory.models import CostKind, Status, Vehicle
-from forecourt.inventory.search import BadQuery
 
 DETAIL_FIELDS = list(EDITABLE_FIELD_ORDER)  # the fields update_vehicle accepts, in form order
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -159,13 +158,6 @@ NUMBER_FILTERS = (
     ("days_min", "1"),
     ("days_max", "1"),
 )
-
-
-def bad_filter_message(bad: BadQuery) -> str:
-    """ "Year from: must not be negative." -- the filter's label, not its query name."""
-    label = FILTER_LABELS.get(bad.field_name, bad.field_name)
-    message = str(bad)
-    return f"{label}: {message[:1].lower()}{message[1:]}"
 
 
 class CostForm(forms.Form):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from forecourt.accounts.models import Rooftop
-from forecourt.core.forms import add_action_errors
+from forecourt.core.forms import add_action_errors, filter_error
 from forecourt.core.models import AuditEntry
 from forecourt.inventory import actions, documents
 from forecourt.inventory.forms import (
@@ -30,7 +30,6 @@ from forecourt.inventory.forms import (
     ReceiveForm,
     StatusForm,
     VehicleForm,
-    bad_filter_message,
 )
 from forecourt.inventory.models import Condition, Status, Vehicle, VehicleHold
 from forecourt.inventory.search import SORT_FIELDS, BadQuery, VehicleFilters, search
@@ -71,7 +70,7 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
             cursor=request.GET.get("cursor", ""),
         )
     except BadQuery as bad:
-        filters, page, error = VehicleFilters(), None, bad_filter_message(bad)
+        filters, page, error = VehicleFilters(), None, filter_error(bad, FILTER_LABELS)
     base = filters.as_query()
     if "status" not in request.GET and not params.get("q"):
         base.pop("status", None)

@@ -21,8 +21,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from forecourt.accounts.backends import ForecourtModelBackend
 from forecourt.accounts.models import Rooftop
 from forecourt.core import audit
 from forecourt.core.permissions import require_permission
@@ -106,6 +108,28 @@ def _require_rooftop(actor: Any, rooftop_id: int) -> None:
 
 def _works_at(user: Any, rooftop_id: int) -> bool:
     return bool(user and user.is_active and user.rooftops.filter(pk=rooftop_id).exists())
+
+
+# Who may own a lead or be booked for an appointment: a user whose role works leads (Owner,
+# General Manager, Sales Manager, Salesperson, Service Advisor), never Parts, a Technician,
+# an Accountant, Read-only or F&I (who only view leads).
+WORKS_LEADS = "leads.change_lead"
+
+
+def works_leads(user: Any) -> bool:
+    return bool(user and user.is_active and user.has_perm(WORKS_LEADS))
+
+
+def lead_workers(rooftop_ids: Any) -> QuerySet[Any]:
+    """The active users of these rooftops who may own leads and take appointments: what the
+    owner and salesperson pickers offer (reassign_leads and schedule_appointment check it)."""
+    return (
+        ForecourtModelBackend()
+        .with_perm(WORKS_LEADS)  # through a role or granted directly, or a superuser
+        .filter(is_active=True, rooftops__in=rooftop_ids)
+        .distinct()
+        .order_by("full_name", "email")
+    )
 
 
 def _actor_or_none(actor: Any) -> Any:
@@ -311,6 +335,10 @@ def reassign_leads(actor: Any, lead_ids: Iterable[int], new_owner: Any) -> BulkR
     for missing in ids:
         if missing not in found:
             result.skipped[missing] = "not found"
+    if new_owner.is_active and not works_leads(new_owner):
+        raise ValidationError(
+            {"owner": f"{new_owner} cannot own leads: their role does not work with leads."}
+        )
     owner_rooftops = (
         set(new_owner.rooftops.values_list("pk", flat=True)) if new_owner.is_active else set()
     )
@@ -432,7 +460,7 @@ def schedule_appointment(
     # then sees this one in the overlap check.
     user_model: Any = get_user_model()
     person = user_model.objects.select_for_update().filter(pk=salesperson.pk).first()
-    if person is None or not _works_at(person, customer.rooftop_id):
+    if person is None or not _works_at(person, customer.rooftop_id) or not works_leads(person):
         raise ValidationError({"salesperson": "Choose a salesperson of the customer's rooftop."})
     clash = (
         Activity.objects.filter(

@@ -5,6 +5,7 @@ they are audited like real work); a rooftop that already has leads is left alone
 from __future__ import annotations
 
 import random
+import zoneinfo
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -95,7 +96,10 @@ def seed_rooftop(rooftop: Rooftop, rng: random.Random) -> int:
         body="Called to ask whether the SUV is still available.",
     )  # fmt: skip
     actions.log_activity(actor, first, kind=ActivityKind.NOTE, body="Prefers texts after 5pm.")
-    tomorrow = timezone.make_aware(datetime.combine(today + timedelta(days=1), time(10, 0)))
+    zone = zoneinfo.ZoneInfo(rooftop.time_zone)  # 10 a.m. tomorrow at the rooftop
+    tomorrow = datetime.combine(
+        timezone.localdate(timezone=zone) + timedelta(days=1), time(10, 0), tzinfo=zone
+    )
     actions.schedule_appointment(
         actor, customers[min(2, len(customers) - 1)], salesperson=sellers[0],
         starts_at=tomorrow, ends_at=tomorrow + timedelta(hours=1), subject="Drive and appraisal",

@@ -35,6 +35,13 @@ class VehicleChoiceField(forms.ModelChoiceField):
         return f"{obj.stock_number} · {obj.year} {obj.make} {obj.model}"
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """A colleague by name (their email when they have none), as the rest of the screens."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name or obj.email)
+
+
 class LeadFieldsForm(forms.Form):
     """What a lead says, on its own or inside the walk-in form."""
 
@@ -140,7 +147,7 @@ class LogActivityForm(forms.Form):
 
 
 class AppointmentForm(forms.Form):
-    salesperson = forms.ModelChoiceField(queryset=User.objects.none())
+    salesperson = PersonChoiceField(queryset=User.objects.none())
     starts_at = forms.DateTimeField(widget=DATETIME_INPUT, label="Starts")
     ends_at = forms.DateTimeField(widget=DATETIME_INPUT, label="Ends")
     subject = forms.CharField(max_length=200, required=False)

@@ -42,7 +42,7 @@ def my_day(user: Any) -> MyDay:
     overdue = [lead for lead in leads if lead.next_follow_up_on and lead.next_follow_up_on < today]
     due_today = [lead for lead in leads if lead.next_follow_up_on == today]
     activities = Activity.objects.for_user(user, "view").select_related(
-        "customer", "vehicle", "salesperson"
+        "customer", "vehicle", "salesperson", "rooftop"
     )
     appointments = list(
         activities.filter(

@@ -17,10 +17,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from forecourt.accounts.models import Rooftop, User
-from forecourt.core.forms import add_action_errors
+from forecourt.core.forms import add_action_errors, filter_error
 from forecourt.core.security.pii import masked, reveal_field
 from forecourt.customers.actions import DuplicateCustomerError
 from forecourt.customers.models import Customer
@@ -51,6 +52,17 @@ from forecourt.leads.models import (
 from forecourt.leads.myday import my_day
 from forecourt.leads.search import FOLLOW_UP_CHOICES, BadQuery, LeadFilters, search_leads
 
+# The list and board filters as their screens label them (for messages about a bad value).
+FILTER_LABELS = {
+    "q": "Search",
+    "status": "Status",
+    "source": "Source",
+    "owner": "Owner",
+    "follow_up": "Follow-up",
+    "rooftop": "Rooftop",
+    "customer": "Customer",
+    "cursor": "Page",
+}
 VIEW = "leads.view_lead"
 BOARD_COLUMN_SIZE = 50
 
@@ -73,11 +85,8 @@ def _rooftops(request: HttpRequest) -> QuerySet[Rooftop]:
 
 
 def _colleagues(request: HttpRequest) -> QuerySet[User]:
-    return (
-        User.objects.filter(is_active=True, rooftops__in=_rooftops(request))
-        .distinct()
-        .order_by("full_name", "email")
-    )
+    """Who may own the user's rooftops' leads: the owner filters and the reassign picker."""
+    return actions.lead_workers(_rooftops(request))
 
 
 def _visible_lead(request: HttpRequest, pk: int) -> Lead:
@@ -98,7 +107,7 @@ def _board_context(request: HttpRequest, error: str = "") -> dict[str, Any]:
     try:
         filters = LeadFilters.from_query(request.GET)
     except BadQuery as bad:
-        filters, error = LeadFilters(), f"{bad.field_name}: {bad}"
+        filters, error = LeadFilters(), filter_error(bad, FILTER_LABELS)
     filters.status = []
     base = filters.apply(Lead.objects.for_user(request.user, "view")).select_related(
         "customer", "owner", "vehicle"
@@ -152,7 +161,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
             cursor=request.GET.get("cursor", ""),
         )
     except BadQuery as bad:
-        filters, page, error = LeadFilters(), None, f"{bad.field_name}: {bad}"
+        filters, page, error = LeadFilters(), None, filter_error(bad, FILTER_LABELS)
     base = filters.as_query()
     context = {
         "filters": filters,
@@ -396,7 +405,7 @@ def my_day_view(request: HttpRequest) -> HttpResponse:
 
 
 def _sellers(customer: Customer) -> QuerySet[User]:
-    return User.objects.filter(is_active=True, rooftops=customer.rooftop_id).order_by("full_name")
+    return actions.lead_workers([customer.rooftop_id])
 
 
 def _drivable(customer: Customer) -> QuerySet[Any]:
@@ -516,22 +525,25 @@ def appointment_create(request: HttpRequest, customer_id: int) -> HttpResponse:
     form = AppointmentForm(request.POST, prefix="appt")
     _limit(form, "salesperson", queryset=_sellers(customer))
     _limit(form, "lead", choices=_lead_choices(customer))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.schedule_appointment(
-                request.user,
-                customer,
-                salesperson=data["salesperson"],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                subject=data["subject"],
-                lead=_lead_of(request, customer, data["lead"]),
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            return _timeline_answer(request, customer, "Appointment booked.")
+    # The times typed are wall-clock times at the customer's rooftop, as the timeline shows
+    # them; so are the times in the action's double-booking message.
+    with timezone.override(customer.rooftop.time_zone):
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.schedule_appointment(
+                    request.user,
+                    customer,
+                    salesperson=data["salesperson"],
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    subject=data["subject"],
+                    lead=_lead_of(request, customer, data["lead"]),
+                )
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                return _timeline_answer(request, customer, "Appointment booked.")
     return _timeline_answer(request, customer, appointment_form=form)
 
 
