@@ -13,7 +13,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from forecourt.accounts.roles import Role
 from forecourt.core import audit
 from forecourt.core.models import AuditEntry
 from forecourt.core.request_context import client_ip_var, request_id_var
@@ -36,11 +35,6 @@ ROW: dict[str, Any] = {
     "list_price": Decimal("19995"),
     "status": "available",
 }
-
-
-@pytest.fixture
-def manager(make_user):
-    return make_user(Role.SALES_MANAGER)
 
 
 def prepared(actor, rooftop, count: int = 1, **fields: Any) -> list[Vehicle]:

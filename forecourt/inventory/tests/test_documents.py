@@ -132,11 +132,6 @@ def test_window_sticker_shows_price_and_specs_in_the_currency() -> None:
 # --- from the database, through the views -------------------------------------------------
 
 
-@pytest.fixture
-def manager(make_user):
-    return make_user(Role.SALES_MANAGER)
-
-
 def test_warranty_rules_refuse_incomplete_terms(manager, rooftop) -> None:
     vehicle = receive(manager, rooftop, condition="used")
     from django.core.exceptions import ValidationError

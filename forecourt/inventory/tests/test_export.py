@@ -16,11 +16,6 @@ from forecourt.inventory.tests.factories import receive
 
 
 @pytest.fixture
-def manager(make_user):
-    return make_user(Role.SALES_MANAGER)
-
-
-@pytest.fixture
 def stock(manager, rooftop):
     return [
         receive(manager, rooftop, make="Honda", model="Civic", list_price="15000", year=2018),

@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.test import Client
 from PIL import Image
 
-from forecourt.accounts.roles import Role
 from forecourt.core.scheduler import registered_jobs
 from forecourt.inventory import actions, feed, photos
 from forecourt.inventory.models_documents import FeedRun
@@ -20,15 +19,8 @@ from forecourt.inventory.tests.factories import receive
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
+def public_base_url(settings, media_root: Path) -> None:
     settings.FORECOURT_PUBLIC_BASE_URL = "https://dms.example-motors.com"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def manager(make_user):
-    return make_user(Role.SALES_MANAGER)
 
 
 def jpeg() -> io.BytesIO:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -40,15 +39,7 @@ def bad_check_digit_vin() -> str:
     return vin[:8] + wrong + vin[9:]
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def manager(make_user):
-    return make_user(Role.SALES_MANAGER)
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def run(actor, rooftop, content: bytes, mode=ImportMode.VALID_ROWS, **options) -> ImportJob:

@@ -32,15 +32,7 @@ def upload(name: str, content: bytes, content_type: str = "image/jpeg") -> Simpl
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def manager(make_user):
-    return make_user(Role.SALES_MANAGER)
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,21 +17,10 @@ from forecourt.inventory.models import Status, Vehicle
 from forecourt.inventory.models_documents import ImportJob, ImportMode, ImportStatus
 from forecourt.inventory.tests.factories import make_vin, receive
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 HX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results"}
 HEADER = "VIN,Year,Make,Model,Acquisition Source,Odometer,List Price\n"
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def manager(make_user):
-    return make_user(Role.SALES_MANAGER)
 
 
 def start(manager, rooftop, body: str, mode=ImportMode.VALID_ROWS, **options) -> ImportJob:
