@@ -468,8 +468,11 @@ def record_consent(
 
 def note_customer_activity(customer: Customer | int, at: dt.datetime | None = None) -> None:
     """Move the customer's last activity forward (retention counts from it). Not audited:
-    it is called inside other apps' actions, which audit the activity itself."""
-    moment = at or timezone.now()
+    it is called inside other apps' actions, which audit the activity itself. Never past
+    now: booking next week's appointment is contact today, and a future date would hold
+    back the record's disposal."""
+    now = timezone.now()
+    moment = min(at, now) if at is not None else now
     pk = customer.pk if isinstance(customer, Customer) else customer
     Customer.objects.filter(pk=pk, last_activity_at__lt=moment).update(last_activity_at=moment)
     if isinstance(customer, Customer) and customer.last_activity_at < moment:

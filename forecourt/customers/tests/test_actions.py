@@ -285,9 +285,20 @@ def test_update_checks_version_and_audits_only_changes(salesperson, rooftop):
 
 def test_note_customer_activity_only_moves_forward(salesperson, rooftop):
     customer = make_customer(salesperson, rooftop)
-    later = timezone.now() + dt.timedelta(days=1)
-    actions.note_customer_activity(customer, later)
+    now = timezone.now()
+    Customer.objects.filter(pk=customer.pk).update(last_activity_at=now - dt.timedelta(days=10))
+    later = now - dt.timedelta(days=2)
+    actions.note_customer_activity(customer.pk, later)
     actions.note_customer_activity(customer.pk, later - dt.timedelta(days=5))
     customer.refresh_from_db()
     assert customer.last_activity_at == later
     assert customer.version == 1
+
+
+def test_a_future_activity_counts_as_contact_now(salesperson, rooftop):
+    """Booking next month's appointment must not push retention's clock into the future."""
+    customer = make_customer(salesperson, rooftop)
+    before = timezone.now()
+    actions.note_customer_activity(customer, before + dt.timedelta(days=30))
+    customer.refresh_from_db()
+    assert before <= customer.last_activity_at <= timezone.now()

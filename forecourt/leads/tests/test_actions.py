@@ -199,6 +199,16 @@ def test_no_double_booking_of_a_salesperson(salesperson, make_user, rooftop, cus
     )
 
 
+def test_booking_a_later_appointment_is_contact_today(salesperson, customer):
+    start, end = _slot(24 * 30)  # a month ahead
+    before = timezone.now()
+    actions.schedule_appointment(
+        salesperson, customer, salesperson=salesperson, starts_at=start, ends_at=end
+    )
+    customer.refresh_from_db()
+    assert before <= customer.last_activity_at <= timezone.now()
+
+
 def test_a_cancelled_appointment_frees_the_slot(salesperson, customer):
     start, end = _slot(48)
     booked = actions.schedule_appointment(
