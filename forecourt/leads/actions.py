@@ -120,6 +120,10 @@ def works_leads(user: Any) -> bool:
     return bool(user and user.is_active and user.has_perm(WORKS_LEADS))
 
 
+def _cannot_own_leads(user: Any) -> str:
+    return f"{user} cannot own leads: their role does not work with leads."
+
+
 def lead_workers(rooftop_ids: Any) -> QuerySet[Any]:
     """The active users of these rooftops who may own leads and take appointments: what the
     owner and salesperson pickers offer (reassign_leads and schedule_appointment check it)."""
@@ -201,9 +205,11 @@ def create_lead(
     _check_customer(actor, customer)
     _check_vehicle_of_interest(vehicle, customer.rooftop_id)
     if owner is None and assign_to_actor and _works_at(actor, customer.rooftop_id):
-        owner = actor
+        owner = actor if works_leads(actor) else None
     if owner is not None and not _works_at(owner, customer.rooftop_id):
         raise ValidationError({"owner": "The owner must work at the customer's rooftop."})
+    if owner is not None and not works_leads(owner):
+        raise ValidationError({"owner": _cannot_own_leads(owner)})
     lead = Lead(
         rooftop_id=customer.rooftop_id,
         customer=customer,
@@ -336,9 +342,7 @@ def reassign_leads(actor: Any, lead_ids: Iterable[int], new_owner: Any) -> BulkR
         if missing not in found:
             result.skipped[missing] = "not found"
     if new_owner.is_active and not works_leads(new_owner):
-        raise ValidationError(
-            {"owner": f"{new_owner} cannot own leads: their role does not work with leads."}
-        )
+        raise ValidationError({"owner": _cannot_own_leads(new_owner)})
     owner_rooftops = (
         set(new_owner.rooftops.values_list("pk", flat=True)) if new_owner.is_active else set()
     )

@@ -192,7 +192,7 @@ def parse_row(
     if cells.get("owner_email"):
         lead["owner"] = owners.get(cells["owner_email"].lower())
         if lead["owner"] is None:
-            bad("owner_email", "No active user of this rooftop has this email.")
+            bad("owner_email", "No active user of this rooftop who works leads has this email.")
     if errors:
         return None, errors
     return ParsedRow(number, customer, consents, lead), []
@@ -205,10 +205,8 @@ def _lookups(rooftop: Rooftop, rows: list[tuple[int, dict[str, str]]]) -> tuple[
         for v in Vehicle.objects.filter(rooftop=rooftop, stock_number__in=stock_numbers)
     }
     emails = {c["owner_email"].lower() for _, c in rows if c.get("owner_email")}
-    owners = {
-        u.email.lower(): u
-        for u in User.objects.filter(rooftops=rooftop, is_active=True, email__in=emails)
-    }
+    workers = actions.lead_workers([rooftop.pk]).filter(email__in=emails)
+    owners = {u.email.lower(): u for u in workers}
     return vehicles, owners
 
 

@@ -59,6 +59,14 @@ def test_vehicle_of_interest_must_be_in_stock_at_the_customers_rooftop(
     assert "vehicle" in refused.value.message_dict
 
 
+def test_only_someone_who_works_leads_can_own_one(salesperson, make_user, customer, rooftop):
+    technician = make_user(Role.TECHNICIAN, rooftops=[rooftop])
+    with pytest.raises(ValidationError) as refused:
+        actions.create_lead(salesperson, customer, source="phone", owner=technician)
+    assert "cannot own leads" in refused.value.message_dict["owner"][0]
+    assert not Lead.objects.exists()
+
+
 def test_walk_in_creates_customer_and_lead_in_one_transaction(salesperson, rooftop):
     data = {"first_name": "Walk", "last_name": "Inn", "mobile_phone": "(415) 555-2671"}
     lead = actions.take_walk_in(salesperson, rooftop, data, vehicle_description="A pickup")

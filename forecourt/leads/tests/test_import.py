@@ -107,3 +107,16 @@ def test_import_page(client_for, manager, rooftop):
     assert response.status_code == 200
     assert "1 lead(s) created" in response.content.decode()
     assert Customer.objects.filter(email="ana@example.com").exists()
+
+
+def test_an_owner_must_be_someone_who_works_leads(manager, make_user, rooftop):
+    parts = make_user(Role.PARTS, rooftops=[rooftop])
+    result = import_leads(
+        manager, rooftop,
+        _csv(f"Pat,Lee,pat@example.com,,phone,,{parts.email},,",
+             f"Sam,Lee,sam@example.com,,phone,,{manager.email.upper()},,"),
+        mode="valid",
+    )  # fmt: skip
+    assert [(e.row, e.column) for e in result.errors] == [(2, "owner_email")]
+    assert "works leads" in result.errors[0].message
+    assert [lead.owner for lead in Lead.objects.all()] == [manager]
