@@ -83,6 +83,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         _ROOFTOP,
         "core.view_auditentry",
         "inventory.view_*",
+        "inventory.view_vehicle_cost",  # inventory valuation
         "sales.view_*",
         "service.view_*",
         "accounting.*",
@@ -100,9 +101,22 @@ ROLE_GRANTS: dict[Role, list[str]] = {
 }
 
 
+# Granted only by name or by a whole-app pattern ("*", "inventory.*"), never by a partial one
+# such as "inventory.view_*": a vehicle's costs are for the managers who desk deals and the
+# accountant, not for everyone who may look at stock.
+NAMED_ONLY = frozenset({"inventory.view_vehicle_cost"})
+
+
+def _grants(pattern: str, permission: str) -> bool:
+    if permission in NAMED_ONLY:
+        app_label = permission.partition(".")[0]
+        return pattern in ("*", f"{app_label}.*", permission)
+    return fnmatch.fnmatchcase(permission, pattern)
+
+
 def granted(role: Role, permission: str) -> bool:
     """Whether `role` holds "app_label.codename" under its patterns."""
-    return any(fnmatch.fnmatchcase(permission, pattern) for pattern in ROLE_GRANTS[role])
+    return any(_grants(pattern, permission) for pattern in ROLE_GRANTS[role])
 
 
 def sync_roles(group_model: Any, permission_model: Any) -> None:

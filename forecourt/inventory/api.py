@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path
@@ -52,6 +52,7 @@ from forecourt.inventory.schemas import (
     VehicleUpdate,
 )
 from forecourt.inventory.search import (
+    COST_FIELDS,
     DEFAULT_LIMIT,
     MAX_LIMIT,
     STATUS_VALUES,
@@ -61,6 +62,7 @@ from forecourt.inventory.search import (
     detail_for_user,
     is_visible,
     search_for_user,
+    sees_costs,
 )
 from forecourt.inventory.vin import get_decoder, normalize
 
@@ -88,8 +90,9 @@ def _money(value: Any) -> str | None:
     return None if value is None else str(Decimal(value).quantize(CENT))
 
 
-def _finish_detail(row: dict[str, Any]) -> dict[str, Any]:
-    """Add what is computed from the row: true cost, days in stock, aging bucket."""
+def _finish_detail(row: dict[str, Any], user: Any) -> dict[str, Any]:
+    """Add what is computed from the row: true cost, days in stock, aging bucket; costs are
+    null for a user without the cost permission."""
     end = timezone.localdate(row["sold_at"]) if row["sold_at"] else timezone.localdate()
     days = max(0, (end - row["acquired_on"]).days)
     added = Decimal(row["added_costs"] or 0)
@@ -100,6 +103,8 @@ def _finish_detail(row: dict[str, Any]) -> dict[str, Any]:
     for name in ("drivetrain", "transmission", "fuel_type"):
         row[name] = row[name] or None
     row.setdefault("vin_warnings", [])
+    if not sees_costs(user):
+        row.update(dict.fromkeys(COST_FIELDS))
     return row
 
 
@@ -109,7 +114,7 @@ def _detail(
     row = detail_for_user(request.user, pk=pk, vin=normalize(vin) if vin is not None else None)
     if row is None:
         raise Http404
-    return _finish_detail(row)
+    return _finish_detail(row, request.user)
 
 
 def _page_response(page: Page) -> Any:
@@ -293,14 +298,22 @@ def get_vehicle_lean(request: HttpRequest, vehicle_id: int) -> HttpResponse:
     if request.method != "GET" or not _signed_in_reader(request):
         return documented_operation(request)
     row = detail_for_user(request.user, pk=vehicle_id)
-    return documented_operation(request) if row is None else _detail_response(_finish_detail(row))
+    return (
+        documented_operation(request)
+        if row is None
+        else _detail_response(_finish_detail(row, request.user))
+    )
 
 
 def get_vehicle_by_vin_lean(request: HttpRequest, vin: str) -> HttpResponse:
     if request.method != "GET" or not _signed_in_reader(request):
         return documented_operation(request)
     row = detail_for_user(request.user, vin=normalize(vin))
-    return documented_operation(request) if row is None else _detail_response(_finish_detail(row))
+    return (
+        documented_operation(request)
+        if row is None
+        else _detail_response(_finish_detail(row, request.user))
+    )
 
 
 # Same paths and route names as the operations above (logs and metrics see one route).
@@ -451,6 +464,8 @@ def release_hold(request: HttpRequest, vehicle_id: int, reason: str = "") -> Veh
 )
 def list_costs(request: HttpRequest, vehicle_id: int) -> list[dict[str, Any]]:
     vehicle = _visible(request, vehicle_id)
+    if not sees_costs(request.user):
+        raise PermissionDenied("Seeing a vehicle's costs needs the cost permission.")
     return [_cost_dict(cost) for cost in VehicleCost.objects.filter(vehicle=vehicle)]
 
 

@@ -27,19 +27,21 @@ from forecourt.core.observability import events
 from forecourt.core.permissions import require_permission
 from forecourt.inventory.models import Vehicle
 from forecourt.inventory.search import (
+    COST_FIELDS,
     DETAIL_COLUMNS,
     SORT_FIELDS,
     VehicleFilters,
     as_text_search,
     filtered,
+    sees_costs,
 )
 
 logger = logging.getLogger("forecourt.inventory.export")
 
 ExportFormat = Literal["csv", "xlsx"]
 EXPORT_PERMISSION = "inventory.export_vehicles"
-COST_PERMISSION = "inventory.view_vehicle_cost"
-COST_COLUMNS = frozenset({"acquisition_cost", "floor_price"})
+# The floor price too: the lowest a unit may go for is the cost side of a negotiation.
+COST_COLUMNS = frozenset({*COST_FIELDS, "floor_price"})
 # Internal bookkeeping a spreadsheet user has no use for.
 OMITTED_COLUMNS = frozenset({"version"})
 CHUNK = 2000
@@ -47,11 +49,11 @@ CHUNK = 2000
 
 def export_columns(user: Any) -> list[str]:
     """Every detail column the user may see: costs only with the cost permission."""
-    sees_costs = user.has_perm(COST_PERMISSION)
+    with_costs = sees_costs(user)
     return [
         c
         for c in DETAIL_COLUMNS
-        if c not in OMITTED_COLUMNS and (sees_costs or c not in COST_COLUMNS)
+        if c not in OMITTED_COLUMNS and (with_costs or c not in COST_COLUMNS)
     ]
 
 

@@ -68,6 +68,9 @@ class VehiclePage(Schema):
     has_next: bool
 
 
+HIDDEN_COST = "null without the cost permission (`inventory.view_vehicle_cost`)"
+
+
 class VehicleOut(VehicleListItem):
     body_style: str
     drivetrain: Drivetrain | None
@@ -79,7 +82,7 @@ class VehicleOut(VehicleListItem):
     title_status: TitleStatus
     title_brand: TitleBrand
     acquisition_source: AcquisitionSource
-    acquisition_cost: MoneyOut
+    acquisition_cost: MoneyOut | None = Field(description=f"Purchase cost; {HIDDEN_COST}.")
     floor_price: MoneyOut | None
     lot_location: str
     key_tag: str
@@ -87,8 +90,10 @@ class VehicleOut(VehicleListItem):
     sold_at: datetime | None
     created_at: datetime
     updated_at: datetime
-    added_costs: MoneyOut = Field(description="Sum of the added costs.")
-    true_cost: MoneyOut = Field(description="Acquisition cost plus added costs.")
+    added_costs: MoneyOut | None = Field(description=f"Sum of the added costs; {HIDDEN_COST}.")
+    true_cost: MoneyOut | None = Field(
+        description=f"Acquisition cost plus added costs; {HIDDEN_COST}."
+    )
     days_in_stock: int
     aging_bucket: AgingBucket
     hold_deal_reference: str | None = Field(description="The deal holding the vehicle, if any.")

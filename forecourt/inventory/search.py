@@ -84,6 +84,17 @@ DETAIL_COLUMNS = (
 )
 
 
+# Only users with this permission see a vehicle's costs: on its page, in the API and in
+# exports (docs/roles.md). Roles get it by name or with a whole-app grant, never through a
+# "view_*" pattern (accounts/roles.py).
+COST_PERMISSION = "inventory.view_vehicle_cost"
+COST_FIELDS = ("acquisition_cost", "added_costs", "true_cost")
+
+
+def sees_costs(user: Any) -> bool:
+    return bool(user.has_perm(COST_PERMISSION))
+
+
 class BadQuery(ValueError):
     """A filter, sort or cursor the caller sent cannot be understood."""
 

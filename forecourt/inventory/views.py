@@ -32,7 +32,7 @@ from forecourt.inventory.forms import (
     VehicleForm,
 )
 from forecourt.inventory.models import Condition, Status, Vehicle, VehicleHold
-from forecourt.inventory.search import SORT_FIELDS, BadQuery, VehicleFilters, search
+from forecourt.inventory.search import SORT_FIELDS, BadQuery, VehicleFilters, search, sees_costs
 from forecourt.inventory.vin import get_decoder
 
 SORTABLE_COLUMNS = [
@@ -196,7 +196,7 @@ def _detail_context(request: HttpRequest, vehicle: Vehicle, **forms: Any) -> dic
     initial = {"version": vehicle.version}
     return {
         "vehicle": vehicle,
-        "costs": list(vehicle.costs.all()),
+        "costs": list(vehicle.costs.all()) if sees_costs(request.user) else [],
         "price_changes": list(vehicle.price_changes.select_related("changed_by")),
         "status_changes": list(vehicle.status_changes.select_related("changed_by")),
         "hold": hold,

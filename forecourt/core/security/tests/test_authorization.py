@@ -48,7 +48,7 @@ EXPECTED: dict[str, str] = {
     "api:change_price": POST_ONLY,
     "api:change_status": POST_ONLY,
     "api:hold_vehicle": POST_ONLY,
-    "api:list_costs": VEHICLES,
+    "api:list_costs": "inventory.view_vehicle_cost",
     "api:vehicle_history": VEHICLES,
     "api:decode_vin": VEHICLES,
     "api:list_photos": VEHICLES,
