@@ -44,6 +44,7 @@ SORTABLE_COLUMNS = [
     ("acquired_on", "In stock since"),
 ]
 VIEW = "inventory.view_vehicle"
+STATUS_LABELS = dict(Status.choices)  # the list's rows are dicts: no get_status_display
 
 
 def _visible(request: HttpRequest, pk: int) -> Vehicle:
@@ -92,7 +93,7 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
                 **row,
                 "rooftop_code": rooftop_by_id[row["rooftop_id"]].code,
                 "currency": rooftop_by_id[row["rooftop_id"]].currency,
-                "status_label": _status_label(row["status"]),
+                "status_label": STATUS_LABELS.get(row["status"], row["status"]),
             }
             for row in (page.rows if page else [])
         ],
@@ -127,13 +128,6 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
         template += "#results"
     return render(request, template, context)
-
-
-def _status_label(value: str) -> str:
-    try:
-        return str(Status(value).label)
-    except ValueError:
-        return value
 
 
 @require_POST

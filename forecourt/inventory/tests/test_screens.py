@@ -1,4 +1,5 @@
-"""Defects found walking through inventory as a new dealer would (list, vehicle page)."""
+"""What the inventory screens show a dealer: the list (exports, sort, labels, bulk actions),
+the vehicle page (money, local times), the dashboard links, import error order, VIN decode."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -110,9 +111,8 @@ def test_a_model_year_far_in_the_future_is_refused(client_for, make_user, roofto
     assert "is not on sale yet" in response.content.decode()
 
 
-def test_import_errors_are_reported_in_row_order(make_user, rooftop, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    manager = make_user(Role.SALES_MANAGER)
+@pytest.mark.usefixtures("media_root")
+def test_import_errors_are_reported_in_row_order(manager, rooftop):
     vin = make_vin()
     bad_vin = vin[:8] + ("0" if vin[8] != "0" else "1") + vin[9:]  # wrong check digit
     header = "VIN,Year,Make,Model,Acquisition Source,Odometer\n"

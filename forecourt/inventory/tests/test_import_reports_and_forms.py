@@ -1,5 +1,5 @@
-"""Second walkthrough batch: import times and errors, form ids, filter and hold wording, the
-status dropdown, and imports processed by the worker `make run` starts."""
+"""Import reports (every invalid column, bounded, local times) and the worker that processes
+them; form ids, filter and hold wording, the status dropdown."""
 
 from __future__ import annotations
 
