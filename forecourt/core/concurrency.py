@@ -18,6 +18,21 @@ STALE_IF_MATCH = 412
 STALE_BODY_VERSION = 409
 
 
+class VersionConflict(Exception):
+    """The record changed since the caller read it. Each app's actions raise this (or a
+    subclass naming the record) so one API wrapper (`core.api_writes.run_action`) and one
+    form helper answer it the same way everywhere."""
+
+    record_name = "record"
+
+    def __init__(self, current_version: int) -> None:
+        self.current_version = current_version
+        super().__init__(
+            f"The {self.record_name} was changed by someone else (now version "
+            f"{current_version}). Reload it and apply your change again."
+        )
+
+
 def if_match_version(request: HttpRequest) -> int | None:
     """The version in an optional If-Match header (None when there is none)."""
     header = request.headers.get("If-Match", "").strip()
