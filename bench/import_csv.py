@@ -98,8 +98,8 @@ def main() -> int:
     from django.core.management import call_command
 
     from forecourt.accounts.models import Country, Currency, Rooftop, User
-    from forecourt.inventory.csv_import import run_import
-    from forecourt.inventory.models_documents import ImportJob
+    from forecourt.inventory.imports.csv_import import run_import
+    from forecourt.inventory.models import ImportJob
 
     call_command("migrate", verbosity=0)
     stamp = int(time.time())

@@ -7,6 +7,7 @@ import sys
 from django.core.wsgi import get_wsgi_application
 
 from forecourt.core.config import ConfigError, get_config
+from forecourt.core.lanes import LaneDispatcher
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forecourt.settings")
 try:
@@ -19,8 +20,6 @@ django_application = get_wsgi_application()  # sets Django up
 
 # API requests with a bearer token and no cookie skip the browser-only middleware
 # (forecourt/core/lanes.py); every other request runs the full MIDDLEWARE list.
-from forecourt.core.lanes import LaneDispatcher  # noqa: E402 - needs Django set up
-
 application = LaneDispatcher(django_application)
 
 # What start-up built (settings, URL patterns, models, compiled SQL and regexes: most of the

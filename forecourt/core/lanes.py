@@ -20,10 +20,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
+from django.core.handlers.exception import convert_exception_to_response
 from django.core.handlers.wsgi import WSGIHandler
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import resolve
+from django.utils.module_loading import import_string
 
 API_PREFIX = "/api/"
 TOKEN_LANE_URLCONF = "forecourt.token_lane_urls"  # noqa: S105 - a module, not a secret
@@ -43,30 +45,54 @@ class AnonymousUntilTokenMiddleware:
     user from, so the request is anonymous until the API's token auth sets request.user."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        # Imported here: the auth models load only once Django is set up, and forecourt/wsgi.py
+        # imports this module before setting Django up (middleware is built after).
+        from django.contrib.auth.models import AnonymousUser
+
         self.get_response = get_response
+        self.anonymous = AnonymousUser
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.user = AnonymousUser()
+        request.user = self.anonymous()
         return self.get_response(request)
 
 
 class TokenLaneHandler(WSGIHandler):
-    """Django's WSGI handler, loading `settings.API_TOKEN_MIDDLEWARE` instead of MIDDLEWARE,
-    and resolving URLs with TOKEN_LANE_URLCONF (the hot reads' lean views first)."""
+    """Django's WSGI handler with its own middleware chain, built from
+    `settings.API_TOKEN_MIDDLEWARE`, resolving URLs with TOKEN_LANE_URLCONF (the hot reads'
+    lean views first)."""
 
     def get_response(self, request: HttpRequest) -> HttpResponseBase:
         request.urlconf = TOKEN_LANE_URLCONF
         return super().get_response(request)
 
     def load_middleware(self, is_async: bool = False) -> None:
-        # BaseHandler.load_middleware reads settings.MIDDLEWARE; lend it the lean list while
-        # it builds the chain (once, at start-up, before any request).
-        full = settings.MIDDLEWARE
-        settings.MIDDLEWARE = settings.API_TOKEN_MIDDLEWARE
-        try:
-            super().load_middleware(is_async)
-        finally:
-            settings.MIDDLEWARE = full
+        """BaseHandler.load_middleware for a given list (it reads settings.MIDDLEWARE): the
+        same chain, hooks and order, built once at start-up. WSGI only, so synchronous."""
+        if is_async:
+            raise ImproperlyConfigured("The token lane is a WSGI (synchronous) handler.")
+        self._view_middleware: list[Any] = []
+        self._template_response_middleware: list[Any] = []
+        self._exception_middleware: list[Any] = []
+        handler = convert_exception_to_response(self._get_response)  # type: ignore[attr-defined]
+        for path in reversed(settings.API_TOKEN_MIDDLEWARE):
+            middleware = import_string(path)
+            if not getattr(middleware, "sync_capable", True):
+                raise ImproperlyConfigured(f"{path} cannot run synchronously (token lane).")
+            try:
+                instance = middleware(handler)
+            except MiddlewareNotUsed:
+                continue
+            if instance is None:
+                raise ImproperlyConfigured(f"Middleware factory {path} returned None.")
+            if hasattr(instance, "process_view"):
+                self._view_middleware.insert(0, instance.process_view)
+            if hasattr(instance, "process_template_response"):
+                self._template_response_middleware.append(instance.process_template_response)
+            if hasattr(instance, "process_exception"):
+                self._exception_middleware.append(instance.process_exception)
+            handler = convert_exception_to_response(instance)
+        self._middleware_chain = handler
 
 
 def documented_operation(request: HttpRequest) -> HttpResponse:

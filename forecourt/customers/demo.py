@@ -4,9 +4,9 @@ Names follow a skewed distribution (English and Spanish names; Spanish speakers 
 Spanish), phones are valid numbers of the rooftop's country in E.164, emails are unique and
 lower-cased, consents and tags look like a real CRM. The first rows of each run, and about
 1 in 100 after, carry encrypted identifiers (date of birth, SSN, licence): encryption is per
-row, so a 200,000-row load keeps most of them blank. PostgreSQL loads with COPY; SQLite uses
-bulk_create. Demo rows are bulk-loaded: no audit entries; their consent history is one "import" row
-per granted channel.
+row, so a 200,000-row load keeps most of them blank. PostgreSQL loads with COPY, SQLite with
+bulk_create (core/db/bulk.py). Demo rows are bulk-loaded: no audit entries; their consent
+history is one "import" row per granted channel.
 Demo customers are recognised by their email domain, so the command only tops up.
 """
 
@@ -19,10 +19,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from forecourt.accounts.models import Rooftop, User
+from forecourt.core.db import bulk
 from forecourt.core.progress import progress
 from forecourt.customers.consent import CONSENT_FIELDS
 from forecourt.customers.models import ConsentSource, Customer, CustomerConsent
@@ -214,10 +215,9 @@ def seed_customers(count: int, rooftops: list[Rooftop] | None = None) -> int:
         total=missing,
         desc="Demo customers",
     )
-    if connection.vendor == "postgresql":
-        _copy(rows)
-    else:
-        _bulk_create(rows)
+    # Each value prepared by its field as save() would: encryption, blind indexes, JSON.
+    with transaction.atomic():
+        bulk.copy_objects(Customer, rows, prepare=True, batch_size=BATCH)
     _record_consent_history()
     return missing
 
@@ -242,30 +242,3 @@ def _record_consent_history() -> None:
                     )
                     for pk, created_at in batch
                 )
-
-
-def _copy(rows: Iterator[Customer]) -> None:
-    """COPY with each field's own save preparation (encryption, blind indexes, JSON)."""
-    fields = [f for f in Customer._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-    sql = f"COPY {Customer._meta.db_table} ({columns}) FROM STDIN"
-    with transaction.atomic(), connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for customer in rows:
-            copy.write_row(
-                [
-                    field.get_db_prep_save(field.pre_save(customer, True), connection)
-                    for field in fields
-                ]
-            )
-
-
-def _bulk_create(rows: Iterator[Customer]) -> None:
-    batch: list[Customer] = []
-    with transaction.atomic():
-        for customer in rows:
-            batch.append(customer)
-            if len(batch) >= BATCH:
-                Customer.objects.bulk_create(batch)
-                batch = []
-        if batch:
-            Customer.objects.bulk_create(batch)

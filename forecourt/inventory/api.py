@@ -1,4 +1,4 @@
-"""Inventory API: /api/v1/vehicles. Thin adapters over actions.py and search.py.
+"""Inventory API: /api/v1/vehicles. Thin adapters over the actions and reads.py.
 
 The hot reads (list, detail) skip per-row model and schema instantiation: rows come from
 `.values()` and go straight to orjson. Their `response=` declarations still describe exactly
@@ -15,7 +15,6 @@ from typing import Any
 import orjson
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path
 from django.utils import timezone
 from ninja import Query, Router, Schema
@@ -25,9 +24,15 @@ from ninja.errors import HttpError
 from forecourt.accounts.auth import authenticate_token, bearer_token
 from forecourt.accounts.models import ApiTokenScope, Rooftop
 from forecourt.core.api_errors import READ_ERRORS, WRITE_ERRORS, as_api_error, error_responses
+from forecourt.core.api_responses import decimal_text, json_response, to_json_bytes
+from forecourt.core.api_writes import run_action
+from forecourt.core.concurrency import expected_version
 from forecourt.core.idempotency import idempotent
 from forecourt.core.lanes import documented_operation
-from forecourt.inventory import actions
+from forecourt.core.visibility import visible_or_404
+from forecourt.inventory import actions, reads
+from forecourt.inventory.imports.api import router as imports_router
+from forecourt.inventory.media.api import router as media_router
 from forecourt.inventory.models import (
     Status,
     Vehicle,
@@ -59,35 +64,16 @@ from forecourt.inventory.search import (
     BadQuery,
     Page,
     VehicleFilters,
-    detail_for_user,
-    is_visible,
-    search_for_user,
     sees_costs,
 )
 from forecourt.inventory.vin import get_decoder, normalize
 
 router = Router(tags=["inventory"])
 CONDITIONAL_ERRORS = (*WRITE_ERRORS, 412)
-CENT = Decimal("0.01")
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value.quantize(CENT))
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Any:
-    return HttpResponse(
-        orjson.dumps(body, default=_default),
-        status=status,
-        content_type="application/json",
-        headers=headers,
-    )
 
 
 def _money(value: Any) -> str | None:
-    return None if value is None else str(Decimal(value).quantize(CENT))
+    return None if value is None else decimal_text(Decimal(value))
 
 
 def _finish_detail(row: dict[str, Any], user: Any) -> dict[str, Any]:
@@ -111,7 +97,7 @@ def _finish_detail(row: dict[str, Any], user: Any) -> dict[str, Any]:
 def _detail(
     request: HttpRequest, *, pk: int | None = None, vin: str | None = None
 ) -> dict[str, Any]:
-    row = detail_for_user(request.user, pk=pk, vin=normalize(vin) if vin is not None else None)
+    row = reads.detail(request.user, pk=pk, vin=normalize(vin) if vin is not None else None)
     if row is None:
         raise Http404
     return _finish_detail(row, request.user)
@@ -127,37 +113,10 @@ def _detail_response(row: dict[str, Any], status: int = 200) -> Any:
     return json_response(row, status, {"ETag": f'"{row["version"]}"'})
 
 
-def _expected_version(request: HttpRequest, body_version: int | None) -> tuple[int, int]:
-    """(version, status for a mismatch): If-Match -> 412, a body `version` -> 409."""
-    header = request.headers.get("If-Match", "").strip()
-    if header:
-        try:
-            return int(header.removeprefix("W/").strip('"')), 412
-        except ValueError:
-            raise HttpError(400, 'If-Match must be the ETag you read, e.g. "3".') from None
-    if body_version is not None:
-        return body_version, 409
-    raise as_api_error(
-        ValidationError({"version": "Send the version you read (If-Match header or version)."})
-    )
-
-
-def _run_write(request: HttpRequest, mismatch_status: int, write: Any) -> Any:
-    try:
-        return write()
-    except ValidationError as error:
-        raise as_api_error(error) from None
-    except actions.VersionConflict as conflict:
-        raise HttpError(mismatch_status, str(conflict)) from None
-
-
-def _visible(request: HttpRequest, vehicle_id: int) -> Vehicle:
-    return get_object_or_404(Vehicle.objects.for_user(request.user, "view"), pk=vehicle_id)
-
-
 def _visible_id(request: HttpRequest, vehicle_id: int) -> int:
-    """`_visible` for the hot writes, whose actions lock and re-read the row themselves."""
-    if not is_visible(request.user, vehicle_id):
+    """`visible_or_404` for the hot writes, whose actions lock and re-read the row themselves:
+    one small compiled query instead of loading the row."""
+    if not reads.is_visible(request.user, vehicle_id):
         raise Http404
     return vehicle_id
 
@@ -202,7 +161,7 @@ def list_vehicles(request: HttpRequest, filters: Query[VehicleQuery]) -> Any:
         raise as_api_error(ValidationError({"limit": f"Between 1 and {MAX_LIMIT}."}))
     try:
         parsed = VehicleFilters.from_query(request.GET)
-        page = search_for_user(request.user, parsed, cursor=filters.cursor, limit=filters.limit)
+        page = reads.list_page(request.user, parsed, cursor=filters.cursor, limit=filters.limit)
     except BadQuery as error:
         raise as_api_error(ValidationError({error.field_name: str(error)})) from None
     return _page_response(page)
@@ -288,7 +247,7 @@ def list_vehicles_lean(request: HttpRequest) -> HttpResponse:
         return documented_operation(request)
     try:
         filters = VehicleFilters.from_query(params)
-        page = search_for_user(request.user, filters, cursor=params.get("cursor", ""), limit=limit)
+        page = reads.list_page(request.user, filters, cursor=params.get("cursor", ""), limit=limit)
     except BadQuery:
         return documented_operation(request)
     return _page_response(page)
@@ -297,7 +256,7 @@ def list_vehicles_lean(request: HttpRequest) -> HttpResponse:
 def get_vehicle_lean(request: HttpRequest, vehicle_id: int) -> HttpResponse:
     if request.method != "GET" or not _signed_in_reader(request):
         return documented_operation(request)
-    row = detail_for_user(request.user, pk=vehicle_id)
+    row = reads.detail(request.user, pk=vehicle_id)
     return (
         documented_operation(request)
         if row is None
@@ -308,7 +267,7 @@ def get_vehicle_lean(request: HttpRequest, vehicle_id: int) -> HttpResponse:
 def get_vehicle_by_vin_lean(request: HttpRequest, vin: str) -> HttpResponse:
     if request.method != "GET" or not _signed_in_reader(request):
         return documented_operation(request)
-    row = detail_for_user(request.user, vin=normalize(vin))
+    row = reads.detail(request.user, vin=normalize(vin))
     return (
         documented_operation(request)
         if row is None
@@ -335,22 +294,18 @@ token_lane_urlpatterns: list[URLPattern] = [
     ),
 )
 def create_vehicle(request: HttpRequest, payload: VehicleCreate) -> Any:
-    rooftop = get_object_or_404(
-        Rooftop.objects.for_user(request.user, "view"), pk=payload.rooftop_id
-    )
+    rooftop = visible_or_404(Rooftop, request.user, payload.rooftop_id)
     fields = payload.model_dump(exclude={"rooftop_id"}, exclude_none=True)
     for name in ("drivetrain", "transmission", "fuel_type"):
         fields.setdefault(name, "")
 
     def run() -> tuple[int, Any, dict[str, str]]:
-        vehicle = _run_write(
-            request,
-            409,
-            lambda: actions.receive_vehicle(request.user, rooftop=rooftop, **fields),
+        vehicle = run_action(
+            lambda: actions.receive_vehicle(request.user, rooftop=rooftop, **fields)
         )
         row = _detail(request, pk=vehicle.pk)
-        row["vin_warnings"] = vehicle.vin_warnings
-        body = orjson.loads(orjson.dumps(row, default=_default))
+        row["vin_warnings"] = vehicle.vin_warnings  # type: ignore[attr-defined]
+        body = orjson.loads(to_json_bytes(row))
         headers = {"ETag": f'"{row["version"]}"', "Location": f"/api/v1/vehicles/{vehicle.pk}"}
         return 201, body, headers
 
@@ -367,13 +322,12 @@ def create_vehicle(request: HttpRequest, payload: VehicleCreate) -> Any:
     ),
 )
 def update_vehicle(request: HttpRequest, vehicle_id: int, payload: VehicleUpdate) -> Any:
-    vehicle = _visible(request, vehicle_id)
-    version, mismatch = _expected_version(request, payload.version)
+    vehicle = visible_or_404(Vehicle, request.user, vehicle_id)
+    version, mismatch = expected_version(request, payload.version)
     fields = payload.model_dump(exclude={"version"}, exclude_unset=True)
-    _run_write(
-        request,
-        mismatch,
+    run_action(
         lambda: actions.update_vehicle(request.user, vehicle, expected_version=version, **fields),
+        mismatch,
     )
     return _detail_response(_detail(request, pk=vehicle_id))
 
@@ -385,14 +339,13 @@ def update_vehicle(request: HttpRequest, vehicle_id: int, payload: VehicleUpdate
 )
 def change_price(request: HttpRequest, vehicle_id: int, payload: PriceChangeIn) -> Any:
     vehicle = _visible_id(request, vehicle_id)
-    version, mismatch = _expected_version(request, payload.version)
+    version, mismatch = expected_version(request, payload.version)
     prices = payload.model_dump(exclude={"version", "reason"}, exclude_unset=True)
-    _run_write(
-        request,
-        mismatch,
+    run_action(
         lambda: actions.change_price(
             request.user, vehicle, reason=payload.reason, expected_version=version, **prices
         ),
+        mismatch,
     )
     return _detail_response(_detail(request, pk=vehicle_id))
 
@@ -409,10 +362,8 @@ def change_price(request: HttpRequest, vehicle_id: int, payload: PriceChangeIn) 
 )
 def change_status(request: HttpRequest, vehicle_id: int, payload: StatusChangeIn) -> Any:
     vehicle = _visible_id(request, vehicle_id)
-    version, mismatch = _expected_version(request, payload.version)
-    _run_write(
-        request,
-        mismatch,
+    version, mismatch = expected_version(request, payload.version)
+    run_action(
         lambda: actions.change_status(
             request.user,
             vehicle,
@@ -420,6 +371,7 @@ def change_status(request: HttpRequest, vehicle_id: int, payload: StatusChangeIn
             reason=payload.reason,
             expected_version=version,
         ),
+        mismatch,
     )
     return _detail_response(_detail(request, pk=vehicle_id))
 
@@ -430,10 +382,8 @@ def change_status(request: HttpRequest, vehicle_id: int, payload: StatusChangeIn
     summary="Hold a vehicle for a deal (one deal at a time)",
 )
 def hold_vehicle(request: HttpRequest, vehicle_id: int, payload: HoldIn) -> Any:
-    vehicle = _visible(request, vehicle_id)
-    hold = _run_write(
-        request,
-        409,
+    vehicle = visible_or_404(Vehicle, request.user, vehicle_id)
+    hold = run_action(
         lambda: actions.hold_vehicle(
             request.user,
             vehicle,
@@ -451,10 +401,8 @@ def hold_vehicle(request: HttpRequest, vehicle_id: int, payload: HoldIn) -> Any:
     summary="Release the vehicle's hold",
 )
 def release_hold(request: HttpRequest, vehicle_id: int, reason: str = "") -> VehicleHold:
-    vehicle = _visible(request, vehicle_id)
-    return _run_write(
-        request, 409, lambda: actions.release_hold(request.user, vehicle, reason=reason)
-    )
+    vehicle = visible_or_404(Vehicle, request.user, vehicle_id)
+    return run_action(lambda: actions.release_hold(request.user, vehicle, reason=reason))
 
 
 @router.get(
@@ -463,7 +411,7 @@ def release_hold(request: HttpRequest, vehicle_id: int, reason: str = "") -> Veh
     summary="List a vehicle's added costs",
 )
 def list_costs(request: HttpRequest, vehicle_id: int) -> list[dict[str, Any]]:
-    vehicle = _visible(request, vehicle_id)
+    vehicle = visible_or_404(Vehicle, request.user, vehicle_id)
     if not sees_costs(request.user):
         raise PermissionDenied("Seeing a vehicle's costs needs the cost permission.")
     return [_cost_dict(cost) for cost in VehicleCost.objects.filter(vehicle=vehicle)]
@@ -475,10 +423,8 @@ def list_costs(request: HttpRequest, vehicle_id: int) -> list[dict[str, Any]]:
     summary="Add a cost (reconditioning, transport, ...) to a vehicle",
 )
 def add_cost(request: HttpRequest, vehicle_id: int, payload: CostIn) -> Any:
-    vehicle = _visible(request, vehicle_id)
-    cost = _run_write(
-        request, 409, lambda: actions.add_cost(request.user, vehicle, **payload.model_dump())
-    )
+    vehicle = visible_or_404(Vehicle, request.user, vehicle_id)
+    cost = run_action(lambda: actions.add_cost(request.user, vehicle, **payload.model_dump()))
     return Respond(201, _cost_dict(cost))
 
 
@@ -500,7 +446,7 @@ def _cost_dict(cost: VehicleCost) -> dict[str, Any]:
     summary="A vehicle's price and status history",
 )
 def vehicle_history(request: HttpRequest, vehicle_id: int) -> Any:
-    vehicle = _visible(request, vehicle_id)
+    vehicle = visible_or_404(Vehicle, request.user, vehicle_id)
     prices = [
         {
             "field": p.field,
@@ -544,7 +490,7 @@ def decode_vin(request: HttpRequest, vin: str) -> dict[str, Any]:
     return {**decoded, "active_vehicle_id": duplicate}
 
 
-# invb's endpoints: photos, documents, warranty terms, CSV imports (api_exchange.py).
-from forecourt.inventory.api_exchange import router as exchange_router  # noqa: E402
-
-router.add_router("", exchange_router)
+# The media (photos, documents, warranty terms) and imports rooms' endpoints, under the
+# same /api/v1/ prefix, after the vehicle operations (the OpenAPI order).
+router.add_router("", media_router)
+router.add_router("", imports_router)

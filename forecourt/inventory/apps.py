@@ -7,17 +7,16 @@ class InventoryConfig(AppConfig):
     verbose_name = "Inventory"
 
     def ready(self) -> None:
-        # Marketplace feeds are rebuilt by the scheduler (`forecourt worker`) every hour.
+        # Imported here, not at the top: these modules import the models, which Django
+        # loads only after every app config (this module) is imported.
+        from forecourt.core.dashboard import register_panel
         from forecourt.core.scheduler import register_job
-        from forecourt.inventory.feed import FEED_SCHEDULE, enqueue_all_feeds
+        from forecourt.inventory.actions import release_expired_holds
+        from forecourt.inventory.dashboard import stock_summary
+        from forecourt.inventory.media.feed import FEED_SCHEDULE, enqueue_all_feeds
 
+        # Marketplace feeds are rebuilt by the scheduler (`forecourt worker`) every hour.
         register_job("inventory.feeds", FEED_SCHEDULE, enqueue_all_feeds)
         # A lapsed hold must not keep a unit off sale until someone tries to hold it again.
-        from forecourt.inventory.actions import release_expired_holds
-
         register_job("inventory.expired_holds", "every 15m", release_expired_holds)
-
-        from forecourt.core.dashboard import register_panel
-        from forecourt.inventory.dashboard import stock_summary
-
         register_panel("inventory/_dashboard.html", stock_summary, "inventory.view_vehicle", 10)

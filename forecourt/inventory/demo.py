@@ -2,7 +2,7 @@
 
 Makes, models and trims follow a skewed (Zipf-like) distribution, VINs carry correct check
 digits, prices depreciate with age and mileage, statuses and days in stock look like a real
-lot. PostgreSQL loads with COPY (a million rows in minutes); SQLite uses bulk_create batches.
+lot. PostgreSQL loads with COPY, SQLite with bulk_create batches (core/db/bulk.py).
 Demo rows are bulk-loaded, so they carry no per-row history or audit entries.
 """
 
@@ -14,10 +14,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from forecourt.accounts.models import Rooftop
+from forecourt.core.db import bulk
 from forecourt.core.progress import progress
 from forecourt.inventory.models import Vehicle
 from forecourt.inventory.vin import check_digit
@@ -107,15 +108,6 @@ SOURCES = [
 ELECTRIC_MAKES = {"Tesla"}
 ENGINES = ["2.0L 4-cyl", "2.5L 4-cyl", "3.5L V6", "5.0L V8"]
 FUELS = [("gasoline", 88), ("hybrid", 9), ("diesel", 3)]
-
-COLUMNS = [
-    "rooftop_id", "vin", "stock_number", "condition", "status", "year", "make", "model",
-    "trim", "body_style", "drivetrain", "engine", "transmission", "fuel_type",
-    "exterior_color", "interior_color", "odometer", "odometer_brand", "title_status",
-    "title_brand", "acquisition_source", "acquired_on", "acquisition_cost", "list_price",
-    "internet_price", "floor_price", "lot_location", "key_tag", "notes", "is_published",
-    "sold_at", "version", "created_at", "updated_at",
-]  # fmt: skip
 
 
 def _weighted[T](rng: random.Random, items: list[tuple[T, int]]) -> T:
@@ -218,29 +210,6 @@ def seed_vehicles(count: int, rooftops: list[Rooftop] | None = None) -> int:
         total=missing,
         desc="Demo vehicles",
     )
-    if connection.vendor == "postgresql":
-        _copy(rows)
-    else:
-        _bulk_create(rows)
-    return missing
-
-
-def _copy(rows: Iterator[dict[str, Any]]) -> None:
-    table = Vehicle._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
-        sql = f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN"
-        with cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row([row[c] for c in COLUMNS])
-
-
-def _bulk_create(rows: Iterator[dict[str, Any]]) -> None:
-    batch: list[Vehicle] = []
     with transaction.atomic():
-        for row in rows:
-            batch.append(Vehicle(**row))
-            if len(batch) >= BATCH:
-                Vehicle.objects.bulk_create(batch)
-                batch = []
-        if batch:
-            Vehicle.objects.bulk_create(batch)
+        bulk.copy_rows(Vehicle, rows, batch_size=BATCH)
+    return missing

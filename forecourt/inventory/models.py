@@ -6,7 +6,7 @@ few and deliberate (at most 8): each is justified in docs/performance.md.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar, Self
 
@@ -19,6 +19,16 @@ from django.db.models.functions import Coalesce, Now, TruncDate
 from django.utils import timezone
 
 from forecourt.core.permissions import RooftopScopedQuerySet
+
+# The sub-domains' models belong to this app: importing them here registers them with it.
+from forecourt.inventory.imports.models import ImportJob as ImportJob
+from forecourt.inventory.imports.models import ImportMode as ImportMode
+from forecourt.inventory.imports.models import ImportStatus as ImportStatus
+from forecourt.inventory.media.models import FeedRun as FeedRun
+from forecourt.inventory.media.models import RooftopDisclosure as RooftopDisclosure
+from forecourt.inventory.media.models import VehiclePhoto as VehiclePhoto
+from forecourt.inventory.media.models import VehicleWarranty as VehicleWarranty
+from forecourt.inventory.media.models import WarrantyKind as WarrantyKind
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
@@ -141,8 +151,6 @@ class VehicleQuerySet(RooftopScopedQuerySet):
 
 
 def _days(n: int) -> Value:
-    from datetime import timedelta
-
     return Value(timedelta(days=n), output_field=models.DurationField())
 
 
@@ -457,6 +465,3 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
-
-
-from forecourt.inventory.models_documents import *  # noqa: E402, F403 - invb's models (documents, photos, import, feed)

@@ -1,14 +1,15 @@
 """Finding vehicles: the one place the list filters, sorts and keyset pagination live.
 
-The UI and the API both call `search()`, so a bookmarked filter and an API query mean the
-same thing. Pages are keyset (cursor) pages: each page asks for limit+1 rows after the last
+The UI and the API both call `search()` (the API through reads.py, which runs the same
+queries compiled once per shape), so a bookmarked filter and an API query mean the same
+thing. Pages are keyset (cursor) pages: each page asks for limit+1 rows after the last
 row's (sort value, id), so page 500 costs what page 1 costs and nothing ever COUNTs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,7 +19,6 @@ from django.db.models.functions import Coalesce, Reverse
 from django.utils import timezone
 
 from forecourt.core import keyset
-from forecourt.core.compiled import CompiledValues, Samples, sample_user, scope_shape
 from forecourt.inventory.models import Status, Vehicle, VehicleCost, VehicleHold
 from forecourt.inventory.vin import VIN_LENGTH
 
@@ -105,7 +105,7 @@ class BadQuery(ValueError):
 
 @dataclass
 class VehicleFilters:
-    q: str | SearchTerm = ""  # a SearchTerm only in the compiled search's stand-in filters
+    q: str = ""
     rooftop: int | None = None
     status: list[str] = field(default_factory=list)
     condition: str = ""
@@ -250,35 +250,21 @@ class SearchTerm:
             "q_rest": self.rest,
         }
 
-    @classmethod
-    def sample(cls, kind: str, samples: Samples) -> SearchTerm:
-        """The same kind of term, with samples for exactly the values its SQL uses."""
-        uses = {
-            "q_term": kind in ("digits", "digits_or_tail", "word"),
-            "q_reversed": kind in ("vin", "digits_or_tail"),
-            "q_raw": kind in ("word", "text", "words"),
-            "q_first": kind == "words",
-            "q_rest": kind == "words",
-        }
-        value = {name: samples.text(name) if used else "" for name, used in uses.items()}
-        return cls(
-            kind,
-            term=value["q_term"],
-            reversed_term=value["q_reversed"],
-            raw=value["q_raw"],
-            first=value["q_first"],
-            rest=value["q_rest"],
-        )
+
+def search_term(q: str) -> SearchTerm | None:
+    """What the search box's text asks for (None for no text): the one way `q` is read."""
+    return SearchTerm.parse(q) if q else None
 
 
-def _search_term(q: str | SearchTerm) -> Q:
-    return (q if isinstance(q, SearchTerm) else SearchTerm.parse(q)).condition()
-
-
-def filtered(queryset: QuerySet[Vehicle], f: VehicleFilters) -> QuerySet[Vehicle]:
+def filtered(
+    queryset: QuerySet[Vehicle], f: VehicleFilters, term: SearchTerm | None = None
+) -> QuerySet[Vehicle]:
+    """`queryset` under the filters. `term`: what to search for, when it is not `f.q` as
+    typed (a stock/VIN term retried as a make or model; the compiled reads' samples)."""
     qs = queryset
-    if f.q:
-        qs = qs.annotate(vin_reversed=Reverse("vin")).filter(_search_term(f.q))
+    term = term or search_term(f.q)
+    if term is not None:
+        qs = qs.annotate(vin_reversed=Reverse("vin")).filter(term.condition())
     if f.rooftop is not None:
         qs = qs.filter(rooftop_id=f.rooftop)
     if len(f.status) == 1:
@@ -340,9 +326,10 @@ class Page:
         return self.next_cursor is not None
 
 
-def _page_query(
+def page_query(
     queryset: QuerySet[Vehicle],
     f: VehicleFilters,
+    term: SearchTerm | None,
     after: tuple[Any, int] | None,
     limit: int,
     columns: tuple[str, ...],
@@ -350,14 +337,14 @@ def _page_query(
     """limit+1 rows (dicts of `columns`) after the cursor's (value, id), in sort order."""
     descending = f.sort.startswith("-")
     name = SORT_FIELDS[f.sort.lstrip("-")]
-    qs = filtered(queryset, f)
+    qs = filtered(queryset, f, term)
     if after is not None:
         qs = qs.filter(keyset.after(Vehicle, name, descending, *after))
     order = [f"-{name}", "-id"] if descending else [name, "id"]
     return qs.order_by(*order).values(*columns)[: limit + 1]
 
 
-def _page(rows: list[dict[str, Any]], f: VehicleFilters, limit: int) -> Page:
+def page_of(rows: list[dict[str, Any]], f: VehicleFilters, limit: int) -> Page:
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -368,28 +355,30 @@ def _page(rows: list[dict[str, Any]], f: VehicleFilters, limit: int) -> Page:
     return Page(rows, next_cursor)
 
 
-def as_text_search(f: VehicleFilters) -> VehicleFilters | None:
-    """The filters with a stock/VIN search term read as a make or model instead (None when
-    the term is of another kind)."""
-    text = SearchTerm.parse(f.q).as_text() if isinstance(f.q, str) and f.q else None
-    return replace(f, q=text) if text is not None else None
+def as_text_term(f: VehicleFilters) -> SearchTerm | None:
+    """The filters' stock/VIN search term read as a make or model instead (None when the
+    term is of another kind, or there is none)."""
+    term = search_term(f.q)
+    return term.as_text() if term is not None else None
 
 
-Fetch = Callable[[VehicleFilters, "tuple[Any, int] | None"], list[dict[str, Any]]]
+# Rows of one page for (search term, cursor position).
+Fetch = Callable[[SearchTerm | None, "tuple[Any, int] | None"], list[dict[str, Any]]]
 
 
-def _first_matching_page(
+def first_matching_page(
     fetch: Fetch, f: VehicleFilters, after: tuple[Any, int] | None, limit: int
 ) -> Page:
-    """The page of `fetch(filters, after)`; when a term with digits matches no stock
-    number or VIN it is a make or model ("RAV4", "F-150", "CX-5"), and every page of that
-    search says so again (the first page of the stock/VIN search being empty). Costs an
-    extra query only when a page comes back empty."""
-    rows = fetch(f, after)
-    text = None if rows else as_text_search(f)
-    if text is not None and (after is None or not fetch(f, None)):
+    """The page of `fetch(term, after)`; when a term with digits matches no stock number or
+    VIN it is a make or model ("RAV4", "F-150", "CX-5"), and every page of that search says
+    so again (the first page of the stock/VIN search being empty). Costs an extra query
+    only when a page comes back empty."""
+    term = search_term(f.q)
+    rows = fetch(term, after)
+    text = None if rows else as_text_term(f)
+    if text is not None and (after is None or not fetch(term, None)):
         rows = fetch(text, after)
-    return _page(rows, f, limit)
+    return page_of(rows, f, limit)
 
 
 def search(
@@ -405,92 +394,10 @@ def search(
     limit = max(1, min(limit, MAX_LIMIT))
     after = decode_cursor(cursor, f.sort) if cursor else None
 
-    def fetch(g: VehicleFilters, a: tuple[Any, int] | None) -> list[dict[str, Any]]:
-        return list(_page_query(queryset, g, a, limit, columns))
+    def fetch(term: SearchTerm | None, a: tuple[Any, int] | None) -> list[dict[str, Any]]:
+        return list(page_query(queryset, f, term, a, limit, columns))
 
-    return _first_matching_page(fetch, f, after, limit)
-
-
-# Filters whose values become parameters of a compiled query; the rest decide the SQL text
-# (status, published, sort, the kind of search term) or keep the request on the uncached
-# path (days_* become dates relative to today).
-_SLOT_FILTERS = (
-    "rooftop",
-    "condition",
-    "make",
-    "model",
-    "year_min",
-    "year_max",
-    "price_min",
-    "price_max",
-    "mileage_min",
-    "mileage_max",
-)
-
-
-def search_for_user(
-    user: Any, f: VehicleFilters, *, cursor: str = "", limit: int = DEFAULT_LIMIT
-) -> Page:
-    """`search(Vehicle.objects.for_user(user, "view"), f, ...)`, its SQL compiled once per
-    shape of request (forecourt/core/compiled.py): the API's hot list path."""
-    limit = max(1, min(limit, MAX_LIMIT))
-    after = decode_cursor(cursor, f.sort) if cursor else None
-    uncached = f.days_min is not None or f.days_max is not None
-    if uncached or (after is not None and after[0] is None):
-        return search(Vehicle.objects.for_user(user, "view"), f, cursor=cursor, limit=limit)
-    scope = scope_shape(user, Vehicle)
-
-    def fetch(g: VehicleFilters, a: tuple[Any, int] | None) -> list[dict[str, Any]]:
-        return _compiled_rows(user, scope, g, a, limit)
-
-    return _first_matching_page(fetch, f, after, limit)
-
-
-def _compiled_rows(
-    user: Any, scope: str, f: VehicleFilters, after: tuple[Any, int] | None, limit: int
-) -> list[dict[str, Any]]:
-    present = tuple(name for name in _SLOT_FILTERS if getattr(f, name) not in (None, ""))
-    term = f.q if isinstance(f.q, SearchTerm) else SearchTerm.parse(f.q) if f.q else None
-    shape = (
-        "inventory.search",
-        scope,
-        present,
-        tuple(f.status),
-        f.published,
-        f.sort,
-        after is not None,
-        limit,
-        term.kind if term else None,
-    )
-
-    def build(samples: Samples) -> QuerySet[Vehicle, dict[str, Any]]:
-        stand_in = replace(f, **{name: samples.like(name, getattr(f, name)) for name in present})
-        if term is not None:
-            stand_in.q = SearchTerm.sample(term.kind, samples)
-        sample_after = (
-            (samples.like("after_value", after[0]), samples.integer("after_id"))
-            if after is not None
-            else None
-        )
-        scoped = Vehicle.objects.for_user(_scoped_user(user, scope, samples), "view")
-        return _page_query(scoped, stand_in, sample_after, limit, LIST_COLUMNS)
-
-    compiled = CompiledValues.for_shape(shape, build)
-    if compiled is None:  # e.g. a user who may not see vehicles: the queryset is empty
-        scoped = Vehicle.objects.for_user(user, "view")
-        return list(_page_query(scoped, f, after, limit, LIST_COLUMNS))
-    values = {name: getattr(f, name) for name in present}
-    values["user"] = user.pk
-    if term is not None:
-        values.update(term.values())
-    if after is not None:
-        values["after_value"], values["after_id"] = after
-    return list(compiled.rows(values))
-
-
-def _scoped_user(user: Any, scope: str, samples: Samples) -> Any:
-    # Only the rooftop branch of for_user puts the user's id into the SQL.
-    return sample_user(user, samples) if scope == "rooftops" else user
+    return first_matching_page(fetch, f, after, limit)
 
 
 def detail_rows(queryset: QuerySet[Vehicle]) -> QuerySet[Vehicle, dict[str, Any]]:
@@ -508,63 +415,3 @@ def detail_rows(queryset: QuerySet[Vehicle]) -> QuerySet[Vehicle, dict[str, Any]
         hold_deal_reference=Subquery(holds.values("deal_reference")[:1]),
         hold_expires_at=Subquery(holds.values("expires_at")[:1]),
     ).values(*DETAIL_COLUMNS, "added_costs", "hold_deal_reference", "hold_expires_at")
-
-
-def _detail_query(
-    queryset: QuerySet[Vehicle], pk: int | None, reversed_vin: str | None
-) -> QuerySet[Vehicle, dict[str, Any]]:
-    if reversed_vin is not None:
-        queryset = queryset.annotate(vin_reversed=Reverse("vin")).filter(vin_reversed=reversed_vin)
-    if pk is not None:
-        queryset = queryset.filter(pk=pk)
-    return detail_rows(queryset.order_by("-id"))[:1]
-
-
-def _is_an_id(pk: int) -> bool:
-    """Within the id column's range. A compiled query passes values as they come, without
-    the range check the ORM makes (a path like /vehicles/18446744073709551616 would reach
-    the database driver and fail); no vehicle has an id outside it."""
-    return 0 < pk <= MAX_ID
-
-
-def detail_for_user(
-    user: Any, *, pk: int | None = None, vin: str | None = None
-) -> dict[str, Any] | None:
-    """The detail row of the vehicle `pk`, or of the newest unit with `vin` (normalised),
-    if the user may see it; one query, compiled once per shape."""
-    if pk is not None and not _is_an_id(pk):
-        return None
-    reversed_vin = vin[::-1] if vin is not None else None
-    scope = scope_shape(user, Vehicle)
-    shape = ("inventory.detail", scope, pk is not None, vin is not None)
-
-    def build(samples: Samples) -> QuerySet[Vehicle, dict[str, Any]]:
-        scoped = Vehicle.objects.for_user(_scoped_user(user, scope, samples), "view")
-        return _detail_query(
-            scoped,
-            samples.integer("pk") if pk is not None else None,
-            samples.text("vin_reversed") if vin is not None else None,
-        )
-
-    compiled = CompiledValues.for_shape(shape, build)
-    if compiled is None:
-        rows = _detail_query(Vehicle.objects.for_user(user, "view"), pk, reversed_vin)
-        return next(iter(rows), None)
-    values = {"user": user.pk, "pk": pk, "vin_reversed": reversed_vin}
-    return next(compiled.rows(values), None)
-
-
-def is_visible(user: Any, pk: int) -> bool:
-    """Whether `for_user(user, "view")` holds the vehicle `pk` (one small compiled query)."""
-    if not _is_an_id(pk):
-        return False
-    scope = scope_shape(user, Vehicle)
-
-    def build(samples: Samples) -> QuerySet[Vehicle, Any]:
-        scoped = Vehicle.objects.for_user(_scoped_user(user, scope, samples), "view")
-        return scoped.filter(pk=samples.integer("pk")).values("id")[:1]
-
-    compiled = CompiledValues.for_shape(("inventory.visible", scope), build)
-    if compiled is None:
-        return Vehicle.objects.for_user(user, "view").filter(pk=pk).exists()
-    return next(compiled.rows({"user": user.pk, "pk": pk}), None) is not None

@@ -1,6 +1,8 @@
 from django.urls import URLPattern, path
 
 from forecourt.inventory import views
+from forecourt.inventory.imports import urls as imports_urls
+from forecourt.inventory.media import urls as media_urls
 
 app_name = "inventory"
 
@@ -15,9 +17,6 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/hold/", views.vehicle_hold, name="vehicle-hold"),
     path("<int:pk>/release/", views.vehicle_release, name="vehicle-release"),
     path("<int:pk>/costs/", views.vehicle_cost, name="vehicle-cost"),
+    *media_urls.urlpatterns,
+    *imports_urls.urlpatterns,
 ]
-
-# invb's pages: documents, photos, CSV import/export (forecourt/inventory/urls_exchange.py).
-from forecourt.inventory.urls_exchange import urlpatterns as exchange_urlpatterns  # noqa: E402
-
-urlpatterns += exchange_urlpatterns

@@ -1,5 +1,5 @@
 """Inventory screens: list (htmx filters), vehicle page, receive, edit, and the small
-forms on the vehicle page. Thin adapters over search.py and actions.py."""
+forms on the vehicle page. Thin adapters over search.py and the actions."""
 
 from __future__ import annotations
 
@@ -11,15 +11,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from forecourt.accounts.models import Rooftop
 from forecourt.core.forms import add_action_errors, filter_error
+from forecourt.core.htmx import is_htmx
 from forecourt.core.models import AuditEntry
-from forecourt.inventory import actions, documents
+from forecourt.core.visibility import visible_or_404
+from forecourt.inventory import actions
 from forecourt.inventory.forms import (
     FILTER_LABELS,
     NUMBER_FILTERS,
@@ -31,6 +33,7 @@ from forecourt.inventory.forms import (
     StatusForm,
     VehicleForm,
 )
+from forecourt.inventory.media import documents
 from forecourt.inventory.models import Condition, Status, Vehicle, VehicleHold
 from forecourt.inventory.search import SORT_FIELDS, BadQuery, VehicleFilters, search, sees_costs
 from forecourt.inventory.vin import get_decoder
@@ -45,10 +48,6 @@ SORTABLE_COLUMNS = [
 ]
 VIEW = "inventory.view_vehicle"
 STATUS_LABELS = dict(Status.choices)  # the list's rows are dicts: no get_status_display
-
-
-def _visible(request: HttpRequest, pk: int) -> Vehicle:
-    return get_object_or_404(Vehicle.objects.for_user(request.user, "view"), pk=pk)
 
 
 def _list_url(filters: dict[str, Any]) -> str:
@@ -125,7 +124,7 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
         "export_query": urlencode(filters.as_query(), doseq=True),
     }
     template = "inventory/vehicle_list.html"
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+    if is_htmx(request, target="results"):
         template += "#results"
     return render(request, template, context)
 
@@ -166,7 +165,7 @@ def vehicle_bulk(request: HttpRequest) -> HttpResponse:
 
 @permission_required(VIEW, raise_exception=True)
 def vehicle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    vehicle = _visible(request, pk)
+    vehicle = visible_or_404(Vehicle, request.user, pk)
     return render(request, "inventory/vehicle_detail.html", _detail_context(request, vehicle))
 
 
@@ -229,7 +228,7 @@ def _conflict(request: HttpRequest, vehicle: Vehicle, conflict: Exception) -> Ht
 
 @require_POST
 def vehicle_price(request: HttpRequest, pk: int) -> HttpResponse:
-    vehicle = _visible(request, pk)
+    vehicle = visible_or_404(Vehicle, request.user, pk)
     form = PriceForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -254,7 +253,7 @@ def vehicle_price(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def vehicle_status(request: HttpRequest, pk: int) -> HttpResponse:
-    vehicle = _visible(request, pk)
+    vehicle = visible_or_404(Vehicle, request.user, pk)
     form = StatusForm(request.POST, allowed=_next_statuses(vehicle))
     if form.is_valid():
         data = form.cleaned_data
@@ -277,7 +276,7 @@ def vehicle_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def vehicle_hold(request: HttpRequest, pk: int) -> HttpResponse:
-    vehicle = _visible(request, pk)
+    vehicle = visible_or_404(Vehicle, request.user, pk)
     form = HoldForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -298,7 +297,7 @@ def vehicle_hold(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def vehicle_release(request: HttpRequest, pk: int) -> HttpResponse:
-    vehicle = _visible(request, pk)
+    vehicle = visible_or_404(Vehicle, request.user, pk)
     try:
         actions.release_hold(request.user, vehicle, reason=request.POST.get("reason", ""))
     except ValidationError as error:
@@ -309,7 +308,7 @@ def vehicle_release(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def vehicle_cost(request: HttpRequest, pk: int) -> HttpResponse:
-    vehicle = _visible(request, pk)
+    vehicle = visible_or_404(Vehicle, request.user, pk)
     form = CostForm(request.POST)
     if form.is_valid():
         try:
@@ -323,7 +322,7 @@ def vehicle_cost(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("inventory.change_vehicle", raise_exception=True)
 def vehicle_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    vehicle = _visible(request, pk)
+    vehicle = visible_or_404(Vehicle, request.user, pk)
     form = VehicleForm(request.POST or None, instance=vehicle)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -380,6 +379,6 @@ def vehicle_receive(request: HttpRequest) -> HttpResponse:
         form = ReceiveForm(initial=initial, rooftops=rooftops)
     context = {"form": form, "decoded": decoded, "duplicate": duplicate}
     template = "inventory/vehicle_receive.html"
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "receive-form":
+    if is_htmx(request, target="receive-form"):
         template += "#receive-form"
     return render(request, template, context, status=422 if form.errors else 200)

@@ -3,7 +3,7 @@
 Lead files are small (a show's sign-up sheet, a marketplace export), so the import runs in
 the request, up to MAX_ROWS rows. Each row names a person (or business) and a way to reach
 them; the customer is matched by email or phone among the rooftop's customers, or created.
-Modes, as for inventory imports (forecourt/inventory/csv_import.py):
+Modes, as for inventory imports (forecourt/inventory/imports/csv_import.py):
 - all or nothing: any error and nothing is written;
 - only valid rows: rows with errors are reported, the others are written.
 Consent columns grant consent (source "import") to new customers, and to an existing one only
@@ -28,7 +28,7 @@ from forecourt.core.permissions import require_permission
 from forecourt.customers.actions import DuplicateCustomerError, create_customer, record_consent
 from forecourt.customers.contact import normalize_email, normalize_phone
 from forecourt.customers.models import Channel, ConsentSource, Customer, CustomerConsent
-from forecourt.inventory.csv_import import RowError, normalize_header
+from forecourt.inventory.imports.csv_import import RowError, normalize_header
 from forecourt.inventory.models import Vehicle
 from forecourt.leads import actions
 from forecourt.leads.models import Lead, LeadSource

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from forecourt.accounts.roles import Role
 from forecourt.core.models import AuditEntry
 from forecourt.core.testing import bearer
+from forecourt.inventory import actions
 from forecourt.inventory.models import Vehicle
 from forecourt.inventory.tests.factories import make_vin, receive
 
@@ -115,8 +116,6 @@ def test_list_and_detail_use_a_fixed_number_of_queries(api, rooftop):
 
 
 def test_detail_has_computed_money_and_etag(api, client, token_for, rooftop, owner):
-    from forecourt.inventory import actions
-
     vehicle = receive(api.user, rooftop, acquisition_cost=Decimal("10000"))
     actions.add_cost(owner, vehicle, kind="transport", amount="250.50")
     # Costs are the owner's to see (a salesperson gets nulls: test_cost_visibility.py).

@@ -17,6 +17,7 @@ from forecourt.core import audit
 from forecourt.core.models import AuditEntry
 from forecourt.core.request_context import client_ip_var, request_id_var
 from forecourt.inventory import actions
+from forecourt.inventory.actions import validation
 from forecourt.inventory.models import (
     Vehicle,
     VehiclePriceChange,
@@ -206,7 +207,7 @@ def test_every_default_is_valid(rooftop) -> None:
         model="Accord", acquisition_source="auction",
     )  # fmt: skip
     vehicle.full_clean(validate_unique=False, validate_constraints=False)
-    required = {f.name for f in actions._checked_fields(frozenset())}
+    required = {f.name for f in validation.checked_fields(frozenset())}
     assert required == {"vin", "stock_number", "year", "make", "model", "acquisition_source"}
 
 

@@ -12,16 +12,9 @@ from django.utils import timezone
 from forecourt.accounts.auth import find_usable_token
 from forecourt.accounts.roles import Role
 from forecourt.core.compiled import CompiledValues, NotCompilable, Samples
-from forecourt.inventory import actions
+from forecourt.inventory import actions, reads
 from forecourt.inventory.models import Vehicle
-from forecourt.inventory.search import (
-    VehicleFilters,
-    detail_for_user,
-    detail_rows,
-    is_visible,
-    search,
-    search_for_user,
-)
+from forecourt.inventory.search import VehicleFilters, detail_rows, search
 from forecourt.inventory.tests.factories import receive
 
 pytestmark = pytest.mark.django_db
@@ -80,13 +73,13 @@ def _pages(fetch, query):
 @pytest.mark.parametrize("role", [Role.SALESPERSON, Role.OWNER, Role.READ_ONLY])
 def test_compiled_search_pages_equal_the_orm_pages(stock, make_user, rooftop, query, role):
     user = make_user(role, rooftops=[rooftop])
-    compiled = _pages(lambda f, c: search_for_user(user, f, cursor=c, limit=3), query)
+    compiled = _pages(lambda f, c: reads.list_page(user, f, cursor=c, limit=3), query)
     plain = _pages(
         lambda f, c: search(Vehicle.objects.for_user(user, "view"), f, cursor=c, limit=3), query
     )
     assert compiled == plain
     # The second run of each shape comes from the cache and still agrees.
-    assert _pages(lambda f, c: search_for_user(user, f, cursor=c, limit=3), query) == plain
+    assert _pages(lambda f, c: reads.list_page(user, f, cursor=c, limit=3), query) == plain
 
 
 def test_compiled_search_terms_equal_the_orm(stock, make_user, rooftop):
@@ -105,13 +98,13 @@ def test_compiled_search_terms_equal_the_orm(stock, make_user, rooftop):
         "50%_x",  # LIKE wildcards in the term are literal characters
     ]
     for q in terms:
-        compiled = _pages(lambda f, c: search_for_user(user, f, cursor=c, limit=2), {"q": q})
+        compiled = _pages(lambda f, c: reads.list_page(user, f, cursor=c, limit=2), {"q": q})
         plain = _pages(
             lambda f, c: search(Vehicle.objects.for_user(user, "view"), f, cursor=c, limit=2),
             {"q": q},
         )
         assert compiled == plain, q
-    found = search_for_user(user, VehicleFilters.from_query({"q": vehicle.vin[-8:]}))
+    found = reads.list_page(user, VehicleFilters.from_query({"q": vehicle.vin[-8:]}))
     assert [row["id"] for row in found.rows] == [vehicle.pk]
     # Every shape above compiled (none fell back to building its queryset per request).
     shapes = [k for k in CompiledValues._cache if k[0] == "inventory.search"]
@@ -125,8 +118,8 @@ def test_a_user_sees_only_their_rooftops_through_the_cache(
     here = make_user(Role.SALESPERSON, rooftops=[rooftop])
     there = make_user(Role.SALESPERSON, rooftops=[other_rooftop])
     filters = VehicleFilters.from_query({})
-    mine = {row["rooftop_id"] for row in search_for_user(here, filters, limit=100).rows}
-    theirs = {row["rooftop_id"] for row in search_for_user(there, filters, limit=100).rows}
+    mine = {row["rooftop_id"] for row in reads.list_page(here, filters, limit=100).rows}
+    theirs = {row["rooftop_id"] for row in reads.list_page(there, filters, limit=100).rows}
     assert mine == {rooftop.pk}
     assert theirs == {other_rooftop.pk}
 
@@ -134,8 +127,8 @@ def test_a_user_sees_only_their_rooftops_through_the_cache(
 def test_no_permission_means_no_rows(stock, make_user, rooftop):
     nobody = make_user(Role.SALESPERSON, rooftops=[rooftop])
     nobody.is_active = False
-    assert search_for_user(nobody, VehicleFilters.from_query({})).rows == []
-    assert detail_for_user(nobody, pk=stock[1].pk) is None
+    assert reads.list_page(nobody, VehicleFilters.from_query({})).rows == []
+    assert reads.detail(nobody, pk=stock[1].pk) is None
 
 
 @pytest.mark.parametrize("role", [Role.SALESPERSON, Role.OWNER])
@@ -144,11 +137,11 @@ def test_compiled_detail_equals_the_orm_row(stock, make_user, rooftop, other_roo
     for vehicle in stock:
         scoped = Vehicle.objects.for_user(user, "view")
         expected = detail_rows(scoped.filter(pk=vehicle.pk)).first()
-        assert detail_for_user(user, pk=vehicle.pk) == expected
-        assert detail_for_user(user, vin=vehicle.vin) == expected
-        assert is_visible(user, vehicle.pk) == (expected is not None)
-    assert detail_for_user(user, pk=10**9) is None
-    added = detail_for_user(user, pk=stock[1].pk)
+        assert reads.detail(user, pk=vehicle.pk) == expected
+        assert reads.detail(user, vin=vehicle.vin) == expected
+        assert reads.is_visible(user, vehicle.pk) == (expected is not None)
+    assert reads.detail(user, pk=10**9) is None
+    added = reads.detail(user, pk=stock[1].pk)
     assert added is not None
     assert added["added_costs"] == Decimal("250.50")
 

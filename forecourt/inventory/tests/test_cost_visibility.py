@@ -8,7 +8,7 @@ import pytest
 from forecourt.accounts.roles import ROLE_GRANTS, Role, granted
 from forecourt.core.testing import bearer
 from forecourt.inventory import actions
-from forecourt.inventory.export import export_columns
+from forecourt.inventory.imports.export import export_columns
 from forecourt.inventory.search import COST_PERMISSION
 from forecourt.inventory.tests.factories import receive
 

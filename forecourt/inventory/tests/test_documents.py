@@ -11,8 +11,9 @@ from pypdf import PdfReader
 
 from forecourt.accounts.roles import Role
 from forecourt.core.models import AuditEntry
-from forecourt.inventory import documents
-from forecourt.inventory.documents import (
+from forecourt.inventory.actions import set_complaints_contact, set_warranty
+from forecourt.inventory.media import documents
+from forecourt.inventory.media.documents import (
     Dealer,
     VehicleFacts,
     WarrantyTerms,
@@ -20,9 +21,8 @@ from forecourt.inventory.documents import (
     render_buyers_guide,
     render_window_sticker,
 )
-from forecourt.inventory.models_documents import VehicleWarranty, WarrantyKind
+from forecourt.inventory.models import VehicleWarranty, WarrantyKind
 from forecourt.inventory.tests.factories import receive
-from forecourt.inventory.warranty import set_complaints_contact, set_warranty
 
 VEHICLE = VehicleFacts(
     year=2019,

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from forecourt.accounts.roles import Role
 from forecourt.core.models import AuditEntry
-from forecourt.inventory import export
+from forecourt.inventory.actions import exports as export_actions
+from forecourt.inventory.imports import export
 from forecourt.inventory.tests.factories import receive
 
 
@@ -100,6 +101,6 @@ def test_bad_filters_are_a_400(manager, client_for):
 
 def test_bulk_reads_are_reported_to_monitoring(manager, stock, client_for, monkeypatch):
     seen = []
-    monkeypatch.setattr(export, "note_bulk_read", lambda *args: seen.append(args))
+    monkeypatch.setattr(export_actions, "note_bulk_read", lambda *args: seen.append(args))
     read_csv(client_for(manager).get("/inventory/export.csv"))
     assert seen == [(manager, "inventory.vehicles", 4)]

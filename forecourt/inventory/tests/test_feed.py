@@ -13,8 +13,9 @@ from django.test import Client
 from PIL import Image
 
 from forecourt.core.scheduler import registered_jobs
-from forecourt.inventory import actions, feed, photos
-from forecourt.inventory.models_documents import FeedRun
+from forecourt.inventory import actions
+from forecourt.inventory.media import feed, photos
+from forecourt.inventory.models import FeedRun
 from forecourt.inventory.tests.factories import receive
 
 
@@ -40,9 +41,9 @@ def test_feed_lists_published_available_vehicles_with_photo_urls(manager, roofto
     unpublished = receive(manager, rooftop, status="available")
     in_recon = receive(manager, rooftop, status="in_reconditioning")
     actions.bulk_set_published(manager, [listed.pk, in_recon.pk], True)
-    first = photos.add_photo(manager, listed, jpeg())
-    second = photos.add_photo(manager, listed, jpeg())
-    photos.set_primary_photo(manager, second)
+    first = actions.add_photo(manager, listed, jpeg())
+    second = actions.add_photo(manager, listed, jpeg())
+    actions.set_primary_photo(manager, second)
 
     run = feed.build_feed.enqueue(rooftop.pk)  # immediate backend in tests
     assert run.return_value == 1

@@ -13,9 +13,15 @@ from django.test.utils import CaptureQueriesContext
 
 from forecourt.accounts.roles import Role
 from forecourt.core.models import AuditEntry
-from forecourt.inventory import csv_import
-from forecourt.inventory.models import Vehicle, VehiclePriceChange
-from forecourt.inventory.models_documents import ImportJob, ImportMode, ImportStatus
+from forecourt.inventory import actions
+from forecourt.inventory.imports import csv_import
+from forecourt.inventory.models import (
+    ImportJob,
+    ImportMode,
+    ImportStatus,
+    Vehicle,
+    VehiclePriceChange,
+)
 from forecourt.inventory.tests.factories import make_vin, receive
 
 HEADER = ["VIN", "Stock Number", "Year", "Make", "Model", "Acquisition Source", "List Price"]
@@ -43,7 +49,7 @@ pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def run(actor, rooftop, content: bytes, mode=ImportMode.VALID_ROWS, **options) -> ImportJob:
-    job = csv_import.start_import(
+    job = actions.start_import(
         actor,
         rooftop=rooftop,
         upload=ContentFile(content, name="vehicles.csv"),

@@ -8,13 +8,14 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
 from forecourt.accounts.roles import Role
 from forecourt.core.worker import ForecourtWorker
-from forecourt.inventory import actions, csv_import
-from forecourt.inventory.models import Status, Vehicle
-from forecourt.inventory.models_documents import ImportJob, ImportMode, ImportStatus
+from forecourt.inventory import actions
+from forecourt.inventory.imports import csv_import
+from forecourt.inventory.models import ImportJob, ImportMode, ImportStatus, Status, Vehicle
 from forecourt.inventory.tests.factories import make_vin, receive
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
@@ -24,7 +25,7 @@ HEADER = "VIN,Year,Make,Model,Acquisition Source,Odometer,List Price\n"
 
 
 def start(manager, rooftop, body: str, mode=ImportMode.VALID_ROWS, **options) -> ImportJob:
-    return csv_import.start_import(
+    return actions.start_import(
         manager,
         rooftop=rooftop,
         upload=ContentFile((HEADER + body).encode(), name="v.csv"),
@@ -92,7 +93,7 @@ def test_an_update_row_reports_every_invalid_column_and_changes_nothing(manager,
 
 
 def test_receiving_names_every_bad_field_at_once(manager, rooftop) -> None:
-    with pytest.raises(actions.ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused:
         actions.receive_vehicle(
             manager, rooftop=rooftop, vin="NOT-A-VIN", year=2020, make="Honda", model="",
             acquisition_source="auction", list_price="-1", status="sold",

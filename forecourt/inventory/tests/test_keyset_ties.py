@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 
 from forecourt.accounts.roles import Role
+from forecourt.inventory import reads
 from forecourt.inventory.models import Vehicle
-from forecourt.inventory.search import VehicleFilters, search, search_for_user
+from forecourt.inventory.search import VehicleFilters, search
 from forecourt.inventory.tests.factories import receive
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,7 @@ def test_pages_through_equal_prices_hold_every_row_once_in_order(tied, sort, lim
         lambda f, cursor, n: search(Vehicle.objects.all(), f, cursor=cursor, limit=n), sort, limit
     )
     compiled = _walk(
-        lambda f, cursor, n: search_for_user(manager, f, cursor=cursor, limit=n), sort, limit
+        lambda f, cursor, n: reads.list_page(manager, f, cursor=cursor, limit=n), sort, limit
     )
     assert orm == expected
     assert compiled == expected

@@ -16,8 +16,9 @@ from PIL import Image
 
 from forecourt.accounts.roles import Role
 from forecourt.core.models import AuditEntry
-from forecourt.inventory import photos
-from forecourt.inventory.models_documents import VehiclePhoto
+from forecourt.inventory import actions
+from forecourt.inventory.media import photos
+from forecourt.inventory.models import VehiclePhoto
 from forecourt.inventory.tests.factories import receive
 
 
@@ -91,9 +92,9 @@ def test_metadata_is_stripped_when_stored() -> None:
 def test_upload_order_primary_and_delete(
     manager, vehicle, django_capture_on_commit_callbacks
 ) -> None:
-    first = photos.add_photo(manager, vehicle, io.BytesIO(image_bytes(color="red")))
-    second = photos.add_photo(manager, vehicle, io.BytesIO(image_bytes("PNG", color="green")))
-    third = photos.add_photo(manager, vehicle, io.BytesIO(image_bytes("WEBP", color="blue")))
+    first = actions.add_photo(manager, vehicle, io.BytesIO(image_bytes(color="red")))
+    second = actions.add_photo(manager, vehicle, io.BytesIO(image_bytes("PNG", color="green")))
+    third = actions.add_photo(manager, vehicle, io.BytesIO(image_bytes("WEBP", color="blue")))
     assert [p.pk for p in VehiclePhoto.objects.filter(vehicle=vehicle)] == [
         first.pk,
         second.pk,
@@ -106,35 +107,35 @@ def test_upload_order_primary_and_delete(
     assert first.file_name.startswith(f"vehicle-photos/{vehicle.rooftop_id}/")
     assert len(Path(first.file_name).stem) == 32  # random hex, not the uploaded name
 
-    photos.reorder_photos(manager, vehicle, [third.pk, first.pk, second.pk])
+    actions.reorder_photos(manager, vehicle, [third.pk, first.pk, second.pk])
     assert [p.pk for p in VehiclePhoto.objects.filter(vehicle=vehicle)] == [
         third.pk,
         first.pk,
         second.pk,
     ]
     with pytest.raises(ValidationError):
-        photos.reorder_photos(manager, vehicle, [third.pk, first.pk])
+        actions.reorder_photos(manager, vehicle, [third.pk, first.pk])
 
-    photos.set_primary_photo(manager, second)
+    actions.set_primary_photo(manager, second)
     assert list(VehiclePhoto.objects.filter(is_primary=True).values_list("pk", flat=True)) == [
         second.pk
     ]
     with django_capture_on_commit_callbacks(execute=True):  # files go after the commit
-        photos.delete_photo(manager, second)  # the primary goes: the next one takes over
+        actions.delete_photo(manager, second)  # the primary goes: the next one takes over
     assert VehiclePhoto.objects.get(is_primary=True).pk == third.pk
     assert not default_storage.exists(second.file_name)
-    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    recorded = set(AuditEntry.objects.values_list("action", flat=True))
     assert {
         "inventory.add_photo",
         "inventory.reorder_photos",
         "inventory.set_primary_photo",
         "inventory.delete_photo",
-    } <= actions
+    } <= recorded
 
 
 def test_a_refused_upload_writes_nothing(manager, vehicle, media_root) -> None:
     with pytest.raises(ValidationError):
-        photos.add_photo(manager, vehicle, io.BytesIO(b"GIF89a not really"))
+        actions.add_photo(manager, vehicle, io.BytesIO(b"GIF89a not really"))
     assert not VehiclePhoto.objects.exists()
     assert not AuditEntry.objects.filter(action="inventory.add_photo").exists()
     assert not (media_root / "vehicle-photos").exists()
@@ -174,7 +175,7 @@ def test_upload_view_shows_the_error_for_a_fake_image(manager, vehicle, client_f
 def test_photo_files_are_served_only_to_users_who_may_see_the_vehicle(
     manager, vehicle, make_user, other_rooftop, client_for
 ) -> None:
-    photo = photos.add_photo(manager, vehicle, io.BytesIO(image_bytes()))
+    photo = actions.add_photo(manager, vehicle, io.BytesIO(image_bytes()))
     response = client_for(manager).get(f"/inventory/photos/{photo.pk}/full/")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
@@ -189,9 +190,7 @@ def test_photo_files_are_served_only_to_users_who_may_see_the_vehicle(
 
 
 def test_public_photo_link_works_only_while_the_vehicle_is_listed(manager, vehicle) -> None:
-    from forecourt.inventory import actions
-
-    photo = photos.add_photo(manager, vehicle, io.BytesIO(image_bytes()))
+    photo = actions.add_photo(manager, vehicle, io.BytesIO(image_bytes()))
     token = photos.public_photo_token(photo.pk)
     url = f"/inventory/public/photos/{token}/"
     assert Client().get(url).status_code == 404  # not published yet

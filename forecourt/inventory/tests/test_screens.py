@@ -11,8 +11,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from forecourt.accounts.roles import Role
-from forecourt.inventory import actions, csv_import
-from forecourt.inventory.models_documents import ImportMode
+from forecourt.inventory import actions
+from forecourt.inventory.imports import csv_import
+from forecourt.inventory.models import ImportMode
 from forecourt.inventory.tests.factories import make_vin, receive
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +122,7 @@ def test_import_errors_are_reported_in_row_order(manager, rooftop):
         f"{make_vin()},2020,Honda,Accord,auction,abc\n"  # row 3: a parse error
         ",2020,Honda,Accord,auction,100\n"  # row 4: a rule error (no VIN)
     )
-    job = csv_import.start_import(
+    job = actions.start_import(
         manager,
         rooftop=rooftop,
         upload=ContentFile((header + rows).encode(), name="v.csv"),

@@ -5,9 +5,10 @@ import pytest
 
 from forecourt.accounts.roles import Role
 from forecourt.core.testing import bearer
-from forecourt.inventory.export import export_queryset
+from forecourt.inventory import reads
+from forecourt.inventory.imports.export import export_queryset
 from forecourt.inventory.models import Vehicle
-from forecourt.inventory.search import SearchTerm, VehicleFilters, search, search_for_user
+from forecourt.inventory.search import SearchTerm, VehicleFilters, search
 from forecourt.inventory.tests.factories import receive
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def _found(user, q):
     plain = _everything(
         lambda f, c, n: search(Vehicle.objects.for_user(user, "view"), f, cursor=c, limit=n), q
     )
-    compiled = _everything(lambda f, c, n: search_for_user(user, f, cursor=c, limit=n), q)
+    compiled = _everything(lambda f, c, n: reads.list_page(user, f, cursor=c, limit=n), q)
     assert compiled == plain, q
     return sorted((row["make"], row["model"]) for row in plain)
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from forecourt.accounts.models import Rooftop
-from forecourt.inventory.feed import build_feed, write_feed
+from forecourt.inventory.media.feed import build_feed, write_feed
 
 
 class Command(BaseCommand):

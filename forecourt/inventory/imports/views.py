@@ -8,16 +8,18 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from forecourt.accounts.models import Rooftop
 from forecourt.core.forms import add_action_errors
 from forecourt.core.security.ratelimit import rate_limited
-from forecourt.inventory import csv_import, export
-from forecourt.inventory.forms_exchange import ImportForm
-from forecourt.inventory.models_documents import ImportJob
+from forecourt.core.visibility import visible_or_404
+from forecourt.inventory import actions
+from forecourt.inventory.imports import csv_import, export
+from forecourt.inventory.imports.forms import ImportForm
+from forecourt.inventory.models import ImportJob
 from forecourt.inventory.search import BadQuery, VehicleFilters
 
 
@@ -29,7 +31,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = csv_import.start_import(
+            job = actions.start_import(
                 request.user,
                 rooftop=form.cleaned_data["rooftop"],
                 upload=upload,
@@ -48,9 +50,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
 
 
 def _job(request: HttpRequest, pk: int) -> ImportJob:
-    return get_object_or_404(
-        ImportJob.objects.for_user(request.user, "view").select_related("rooftop"), pk=pk
-    )
+    return visible_or_404(ImportJob, request.user, pk, related=("rooftop",))
 
 
 @require_GET
@@ -79,7 +79,7 @@ def export_vehicles(request: HttpRequest, fmt: str) -> HttpResponseBase:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "xlsx":
         spool = export.xlsx_file(columns, data)
-        export.record_export(request.user, "xlsx", filters, data.count)
+        actions.record_export(request.user, "xlsx", filters, data.count)
         return FileResponse(
             spool,
             as_attachment=True,
@@ -89,7 +89,7 @@ def export_vehicles(request: HttpRequest, fmt: str) -> HttpResponseBase:
 
     def stream() -> Iterator[str]:
         yield from export.csv_chunks(columns, data)
-        export.record_export(request.user, "csv", filters, data.count)  # after the last row
+        actions.record_export(request.user, "csv", filters, data.count)  # after the last row
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="vehicles-{stamp}.csv"'

