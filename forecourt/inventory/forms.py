@@ -1,4 +1,4 @@
-"""Inventory forms. They only shape input; the rules live in actions.py."""
+"""Inventory forms. They only shape input; the rules live in the actions."""
 
 from __future__ import annotations
 

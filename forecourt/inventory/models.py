@@ -1,6 +1,6 @@
 """Vehicles (units) and what happens to them: prices, statuses, costs, holds.
 
-Every write goes through forecourt/inventory/actions.py. Indexes on the vehicles table are
+Every write goes through forecourt/inventory/actions. Indexes on the vehicles table are
 few and deliberate (at most 8): each is justified in docs/performance.md.
 """
 

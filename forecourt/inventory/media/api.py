@@ -22,17 +22,13 @@ from forecourt.inventory.media.schemas import PhotoOrderIn, PhotoOut, WarrantyIn
 from forecourt.inventory.media.warranty import warranty_of
 from forecourt.inventory.models import Vehicle, VehiclePhoto
 
+# Operation ids are pinned to the ones published before these endpoints moved into this
+# room (ninja derives them from the module path; clients generate method names from them).
 router = Router(tags=["inventory documents, photos and imports"])
 PDF_RESPONSE = {
     "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
     "description": "The PDF document",
 }
-
-
-def _operation_id(name: str) -> str:
-    """The operation's published id, kept from before the media and imports rooms existed
-    (ninja derives it from the module path; clients generate method names from it)."""
-    return f"forecourt_inventory_api_exchange_{name}"
 
 
 def _photo_out(photo: VehiclePhoto) -> dict[str, Any]:
@@ -59,7 +55,7 @@ def _photos(vehicle: Vehicle) -> list[dict[str, Any]]:
 
 @router.get(
     "/vehicles/{vehicle_id}/photos",
-    operation_id=_operation_id("list_photos"),
+    operation_id="forecourt_inventory_api_exchange_list_photos",
     response={200: list[PhotoOut], **error_responses(*READ_ERRORS)},
     summary="List a vehicle's photos in display order",
 )
@@ -69,7 +65,7 @@ def list_photos(request: HttpRequest, vehicle_id: int) -> Any:
 
 @router.post(
     "/vehicles/{vehicle_id}/photos",
-    operation_id=_operation_id("upload_photo"),
+    operation_id="forecourt_inventory_api_exchange_upload_photo",
     response={201: PhotoOut, **error_responses(*WRITE_ERRORS)},
     summary="Upload a photo (multipart field `image`: JPEG, PNG or WebP)",
     description=(
@@ -88,7 +84,7 @@ def upload_photo(request: HttpRequest, vehicle_id: int, image: File[UploadedFile
 
 @router.put(
     "/vehicles/{vehicle_id}/photos/order",
-    operation_id=_operation_id("reorder_photos"),
+    operation_id="forecourt_inventory_api_exchange_reorder_photos",
     response={200: list[PhotoOut], **error_responses(*WRITE_ERRORS)},
     summary="Set the display order of a vehicle's photos",
 )
@@ -106,7 +102,7 @@ def _photo(request: HttpRequest, vehicle_id: int, photo_id: int) -> VehiclePhoto
 
 @router.post(
     "/vehicles/{vehicle_id}/photos/{photo_id}/primary",
-    operation_id=_operation_id("set_primary_photo"),
+    operation_id="forecourt_inventory_api_exchange_set_primary_photo",
     response={200: PhotoOut, **error_responses(*WRITE_ERRORS)},
     summary="Make a photo the vehicle's primary photo",
 )
@@ -117,7 +113,7 @@ def set_primary_photo(request: HttpRequest, vehicle_id: int, photo_id: int) -> A
 
 @router.delete(
     "/vehicles/{vehicle_id}/photos/{photo_id}",
-    operation_id=_operation_id("delete_photo"),
+    operation_id="forecourt_inventory_api_exchange_delete_photo",
     response={204: None, **error_responses(*WRITE_ERRORS)},
     summary="Delete a photo",
 )
@@ -132,7 +128,7 @@ def delete_photo(request: HttpRequest, vehicle_id: int, photo_id: int) -> Any:
 
 @router.get(
     "/vehicles/{vehicle_id}/buyers-guide",
-    operation_id=_operation_id("buyers_guide"),
+    operation_id="forecourt_inventory_api_exchange_buyers_guide",
     response={200: None, **error_responses(*READ_ERRORS, 429)},
     openapi_extra={"responses": {"200": PDF_RESPONSE}},
     summary="The FTC Buyers Guide of a used vehicle at a US rooftop (PDF, English or Spanish)",
@@ -155,7 +151,7 @@ def buyers_guide(
 
 @router.get(
     "/vehicles/{vehicle_id}/window-sticker",
-    operation_id=_operation_id("window_sticker"),
+    operation_id="forecourt_inventory_api_exchange_window_sticker",
     response={200: None, **error_responses(*READ_ERRORS, 429)},
     openapi_extra={"responses": {"200": PDF_RESPONSE}},
     summary="The window sticker of a vehicle (PDF)",
@@ -168,7 +164,7 @@ def window_sticker(request: HttpRequest, vehicle_id: int) -> HttpResponse:
 
 @router.get(
     "/vehicles/{vehicle_id}/warranty",
-    operation_id=_operation_id("get_warranty"),
+    operation_id="forecourt_inventory_api_exchange_get_warranty",
     response={200: WarrantyOut, **error_responses(*READ_ERRORS)},
     summary="The Buyers Guide warranty terms of a vehicle (as is when never set)",
 )
@@ -178,7 +174,7 @@ def get_warranty(request: HttpRequest, vehicle_id: int) -> Any:
 
 @router.put(
     "/vehicles/{vehicle_id}/warranty",
-    operation_id=_operation_id("set_warranty"),
+    operation_id="forecourt_inventory_api_exchange_set_warranty",
     response={200: WarrantyOut, **error_responses(*WRITE_ERRORS)},
     summary="Set the Buyers Guide warranty terms of a vehicle",
 )
