@@ -12,6 +12,9 @@ own rules and audit entries; this module only moves rows into tables.
 - `reserve_ids(model, count)`: ids from the table's own sequence, so rows COPYed with them
   are known without RETURNING, which COPY lacks.
 - `insert_objects(objects)`: bulk_create's result (the same objects, saved, with ids).
+
+One COPY is one statement, all or nothing; the bulk_create fallback may take several, so a
+caller that needs all or none runs in a transaction (actions do; demo loaders open one).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import orjson
-from django.db import connection, models, transaction
+from django.db import connection, models
 
 BATCH = 5_000  # rows per bulk_create on databases without COPY
 
@@ -38,7 +41,7 @@ def copy_rows(
 
     COPY's text format has the server parse each value as its column's type, so a JSON value
     goes as the text orjson makes of it (JSONField would store the same jsonb). Elsewhere:
-    bulk_create of `model(**row)` in batches, all or none."""
+    bulk_create of `model(**row)` in batches."""
     iterator = iter(rows)
     first = next(iterator, None)
     if first is None:
@@ -106,7 +109,8 @@ def insert_objects[M: models.Model](objects: list[M]) -> list[M]:
         return objects
     model = type(objects[0])
     if not copies():
-        return model._default_manager.bulk_create(objects)
+        model._default_manager.bulk_create(objects)
+        return objects
     for obj, pk in zip(objects, reserve_ids(model, len(objects)), strict=True):
         obj.pk = pk
     try:
@@ -146,6 +150,5 @@ def _copy(model: type[models.Model], columns: list[str], rows: Iterator[list[Any
 def _bulk_create(
     model: type[models.Model], objects: Iterable[models.Model], batch_size: int
 ) -> None:
-    with transaction.atomic():
-        for batch in itertools.batched(objects, batch_size):
-            model._default_manager.bulk_create(batch)
+    for batch in itertools.batched(objects, batch_size):
+        model._default_manager.bulk_create(batch)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from forecourt.accounts.roles import Role
@@ -26,8 +27,6 @@ def api(salesperson, token_for):
         user = salesperson
 
         def __init__(self):
-            from django.test import Client
-
             self.client = Client()
 
         def get(self, path, **params):

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
+from forecourt.accounts.roles import Role
 from forecourt.inventory.models import Vehicle
 from forecourt.inventory.tests.factories import make_vin, receive
 
@@ -17,10 +19,6 @@ pytestmark = [pytest.mark.browser]
 def test_receive_price_find_hold_and_sell(
     page, live_server, browser_sign_in, make_user, rooftop, client_for
 ):
-    from playwright.sync_api import expect
-
-    from forecourt.accounts.roles import Role
-
     seller = make_user(Role.SALESPERSON)
     for _ in range(3):
         receive(seller, rooftop, make="Ford", model="Focus")

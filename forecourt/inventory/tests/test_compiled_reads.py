@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from forecourt.accounts.auth import find_usable_token
+from forecourt.accounts.models import ApiToken, hash_token
 from forecourt.accounts.roles import Role
 from forecourt.core.compiled import CompiledValues, NotCompilable, Samples
 from forecourt.inventory import actions, reads
@@ -159,8 +160,6 @@ def test_token_user_and_permissions_come_in_one_query(salesperson, token_for):
 
 
 def test_a_revoked_or_expired_token_or_inactive_user_is_refused(salesperson, token_for):
-    from forecourt.accounts.models import ApiToken, hash_token
-
     raw = token_for(salesperson)
     ApiToken.objects.filter(token_hash=hash_token(raw)).update(
         expires_at=timezone.now() - timedelta(seconds=1)

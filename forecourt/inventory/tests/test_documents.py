@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
 from forecourt.accounts.roles import Role
@@ -134,8 +135,6 @@ def test_window_sticker_shows_price_and_specs_in_the_currency() -> None:
 
 def test_warranty_rules_refuse_incomplete_terms(manager, rooftop) -> None:
     vehicle = receive(manager, rooftop, condition="used")
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError) as error:
         set_warranty(manager, vehicle, kind=WarrantyKind.LIMITED, systems_covered="Engine")
     assert set(error.value.message_dict) == {"labor_percent", "parts_percent", "duration"}

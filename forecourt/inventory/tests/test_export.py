@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from openpyxl import load_workbook
 
 from forecourt.accounts.roles import Role
@@ -80,8 +81,6 @@ def test_export_needs_the_export_permission_and_is_rooftop_scoped(
 
 
 def test_costs_are_left_out_for_users_without_the_cost_permission(make_user):
-    from django.contrib.auth.models import Permission
-
     user = make_user(role=None)
     user.user_permissions.set(
         Permission.objects.filter(content_type__app_label="inventory", codename="view_vehicle")

@@ -14,6 +14,8 @@ from typing import Any
 
 import orjson
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 # Imported now, not at the first request: its Django set-up configures logging, which would
 # drop the handler caplog attached in the middle of a test.
@@ -193,9 +195,6 @@ def test_lean_reads_are_logged_under_the_operations_route_name(stock, reader, ca
 def test_lean_reads_make_two_queries_each(stock, reader, handed_over):
     """The production path's query count (test_api.py pins the ninja operations'): the token
     with its user and permissions, then the page or the row."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     ours, _ = stock
     bearer = {"Authorization": f"Bearer {reader}"}
     wsgi_call("/api/v1/vehicles/999999999", bearer)  # first use records last_used_at

@@ -145,8 +145,6 @@ def test_bulk_publish_from_the_list(client_for, make_user, rooftop, salesperson)
 
 
 def test_prices_show_in_the_rooftops_currency(make_user, client_for, rooftop, other_rooftop):
-    from decimal import Decimal
-
     from forecourt.accounts.roles import Role
     from forecourt.inventory.tests.factories import receive
 

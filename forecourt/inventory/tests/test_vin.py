@@ -1,6 +1,7 @@
 """VIN validation (49 CFR 565.15), offline decode, and the vPIC decoder against a local server."""
 
 import json
+import socket
 import threading
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -128,8 +129,6 @@ def test_vpic_failure_falls_back_to_offline_with_a_warning(vpic_server):
 
 def test_vpic_is_time_limited():
     # A server that accepts the connection but never answers.
-    import socket
-
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
