@@ -13,8 +13,7 @@ from django.utils import timezone
 from forecourt.accounts.roles import Role
 from forecourt.core.models import AuditEntry
 from forecourt.core.scheduler import registered_jobs
-from forecourt.customers import actions_compliance as actions
-from forecourt.customers import retention
+from forecourt.customers.compliance import actions, retention
 from forecourt.customers.models import Customer, CustomerConsent, OfacScreening
 from forecourt.customers.tests.compliance_factories import (
     idle_customer,
@@ -290,7 +289,7 @@ def test_the_nightly_job_disposes_only_eligible_customers(rooftop, other_rooftop
     busy = idle_customer(rooftop, OLD)
     make_lead(busy, status="appointment")
 
-    summary = retention.dispose_due_customers.enqueue().return_value
+    summary = actions.dispose_due_customers.enqueue().return_value
 
     assert summary == {"disposed": 2, "failed": 0}
     anonymized = set(
