@@ -438,15 +438,16 @@ def _create_activity(request: HttpRequest, payload: ActivityCreate) -> Activity:
         if payload.salesperson_id is None:
             raise as_api_error(ValidationError({"salesperson_id": "Choose the salesperson."}))
         salesperson = _colleague(request, payload.salesperson_id, "salesperson_id")
-        if payload.starts_at is None or payload.ends_at is None:
+        starts_at, ends_at = payload.starts_at, payload.ends_at
+        if starts_at is None or ends_at is None:
             raise as_api_error(ValidationError({"starts_at": "Give the start and end."}))
         return run_action(
             lambda: actions.schedule_appointment(
                 user,
                 customer,
                 salesperson=salesperson,
-                starts_at=payload.starts_at,
-                ends_at=payload.ends_at,
+                starts_at=starts_at,
+                ends_at=ends_at,
                 lead=lead,
                 subject=payload.subject,
                 body=payload.body,
