@@ -22,7 +22,7 @@ from forecourt.core.api_errors import (
     error_body,
     error_responses,
 )
-from forecourt.core.api_responses import json_response
+from forecourt.core.api_responses import json_response, to_json_bytes
 from forecourt.core.api_writes import run_action
 from forecourt.core.concurrency import expected_version
 from forecourt.core.idempotency import idempotent
@@ -99,8 +99,7 @@ def _detail(customer: Customer) -> dict[str, Any]:
 
 
 def _detail_response(customer: Customer, status: int = 200, **headers: str) -> Any:
-    body = orjson.loads(orjson.dumps(_detail(customer), default=str))
-    return json_response(body, status, {"ETag": customer.etag, **headers})
+    return json_response(_detail(customer), status, {"ETag": customer.etag, **headers})
 
 
 def _action_data(payload: Schema, exclude: set[str]) -> dict[str, Any]:
@@ -202,7 +201,7 @@ def create_customer(request: HttpRequest, payload: CustomerCreate) -> Any:
             return 409, error_body(request, 409, duplicate.messages[0], fields), {}
         except ValidationError as error:
             raise as_api_error(error) from None
-        body = orjson.loads(orjson.dumps(_detail(customer), default=str))
+        body = orjson.loads(to_json_bytes(_detail(customer)))  # JSON values, for replays
         headers = {"ETag": customer.etag, "Location": f"/api/v1/customers/{customer.pk}"}
         return 201, body, headers
 

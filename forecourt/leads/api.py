@@ -18,7 +18,7 @@ from ninja.errors import HttpError
 from forecourt.accounts.auth import ApiTokenAuth
 from forecourt.accounts.models import Rooftop, User
 from forecourt.core.api_errors import READ_ERRORS, WRITE_ERRORS, as_api_error, error_responses
-from forecourt.core.api_responses import json_response
+from forecourt.core.api_responses import json_response, to_json_bytes
 from forecourt.core.api_writes import run_action
 from forecourt.core.concurrency import expected_version
 from forecourt.core.idempotency import idempotent
@@ -68,7 +68,8 @@ def _lead_response(lead: Lead, status: int = 200) -> Any:
 
 
 def _jsonable(body: Any) -> Any:
-    return orjson.loads(orjson.dumps(body, default=str))
+    """The body as JSON values (an idempotent create stores it to replay)."""
+    return orjson.loads(to_json_bytes(body))
 
 
 # --- lookups -------------------------------------------------------------------------
