@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from forecourt.accounts.models import Rooftop, User
 from forecourt.leads import actions
 
+VIEW = "leads.view_lead"
 # A lead page shows these; one query for the lead and them.
 LEAD_RELATED = ("customer", "owner", "vehicle", "rooftop")
 

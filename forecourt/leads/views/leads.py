@@ -35,7 +35,7 @@ from forecourt.leads.forms import (
 )
 from forecourt.leads.models import Lead, LeadSource, LeadStatus
 from forecourt.leads.search import FOLLOW_UP_CHOICES, BadQuery, LeadFilters, search_leads
-from forecourt.leads.views.common import LEAD_RELATED, colleagues, rooftops_of
+from forecourt.leads.views.common import LEAD_RELATED, VIEW, colleagues, rooftops_of
 from forecourt.leads.views.timeline import timeline_context
 
 # The list and board filters as their screens label them (for messages about a bad value).
@@ -49,7 +49,6 @@ FILTER_LABELS = {
     "customer": "Customer",
     "cursor": "Page",
 }
-VIEW = "leads.view_lead"
 BOARD_COLUMN_SIZE = 50
 
 

@@ -16,9 +16,7 @@ from forecourt.leads import actions
 from forecourt.leads.forms import FinishTestDriveForm, LogActivityForm
 from forecourt.leads.models import ActivityKind, Lead
 from forecourt.leads.myday import my_day
-from forecourt.leads.views.common import LEAD_RELATED
-
-VIEW = "leads.view_lead"
+from forecourt.leads.views.common import LEAD_RELATED, VIEW
 
 
 @permission_required(VIEW, raise_exception=True)
