@@ -13,7 +13,7 @@ from forecourt.accounts.auth import ApiTokenAuth
 from forecourt.core.api_errors import describe_errors, install_error_handlers
 from forecourt.core.security.api import router as security_router
 from forecourt.customers.api import router as customers_router
-from forecourt.customers.api_compliance import router as compliance_router
+from forecourt.customers.compliance.api import router as compliance_router
 from forecourt.inventory.api import router as inventory_router
 from forecourt.leads.api import router as leads_router
 

@@ -304,7 +304,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = CONFIG.max_request_body_bytes
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FORECOURT_MAX_UPLOAD_BYTES = CONFIG.max_upload_bytes
-# Inventory photos and marketplace feeds (forecourt/inventory/photos.py, feed.py).
+# Inventory photos and marketplace feeds (forecourt/inventory/media/).
 FORECOURT_PHOTO_MAX_BYTES = CONFIG.photo_max_bytes
 FORECOURT_PUBLIC_BASE_URL = CONFIG.public_base_url
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
 from forecourt.accounts import actions
@@ -16,9 +14,11 @@ from forecourt.accounts.schemas import (
     MeOut,
     RooftopOut,
 )
-from forecourt.core.api_errors import READ_ERRORS, WRITE_ERRORS, as_api_error, error_responses
+from forecourt.core.api_errors import READ_ERRORS, WRITE_ERRORS, error_responses
+from forecourt.core.api_writes import run_action
 from forecourt.core.permissions import require_permission
 from forecourt.core.security import reauth
+from forecourt.core.visibility import visible_or_404
 
 router = Router(tags=["accounts"])
 
@@ -51,7 +51,7 @@ def list_rooftops(request: HttpRequest) -> list[Rooftop]:
     summary="Get one rooftop",
 )
 def get_rooftop(request: HttpRequest, rooftop_id: int) -> Rooftop:
-    return get_object_or_404(Rooftop.objects.for_user(request.user, "view"), pk=rooftop_id)
+    return visible_or_404(Rooftop, request.user, rooftop_id)
 
 
 @router.get(
@@ -72,17 +72,16 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 def create_token(request: HttpRequest, payload: ApiTokenIn) -> Status:
     require_permission(request.user, "accounts.add_apitoken")  # 403 before any lookup
     reauth.require(request)  # browser sessions: a recent password or MFA check
-    user = get_object_or_404(User.objects.for_user(request.user, "view"), pk=payload.user_id)
-    try:
-        token, raw = actions.create_api_token(
+    user = visible_or_404(User, request.user, payload.user_id)
+    token, raw = run_action(
+        lambda: actions.create_api_token(
             request.user,
             user=user,
             name=payload.name,
             scopes=[s.value for s in payload.scopes],
             expires_in_days=payload.expires_in_days,
         )
-    except ValidationError as error:
-        raise as_api_error(error) from None
+    )
     token.raw_secret = raw  # type: ignore[attr-defined]  # only in this response, never stored
     return Status(201, token)
 
@@ -93,6 +92,6 @@ def create_token(request: HttpRequest, payload: ApiTokenIn) -> Status:
     summary="Revoke an API token (admins)",
 )
 def revoke_token(request: HttpRequest, token_id: int) -> ApiToken:
-    token = get_object_or_404(ApiToken.objects.for_user(request.user, "view"), pk=token_id)
+    token = visible_or_404(ApiToken, request.user, token_id)
     reauth.require(request)  # browser sessions: a recent password or MFA check
     return actions.revoke_api_token(request.user, token)

@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -24,6 +24,7 @@ from forecourt.accounts.models import ApiToken, Rooftop, User
 from forecourt.accounts.roles import Role
 from forecourt.core.forms import add_action_errors
 from forecourt.core.security.reauth import require_recent_auth
+from forecourt.core.visibility import visible_or_404
 
 
 class LoginView(auth_views.LoginView):
@@ -38,7 +39,7 @@ def rooftop_list(request: HttpRequest) -> HttpResponse:
 
 
 def rooftop_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    rooftop = get_object_or_404(Rooftop.objects.for_user(request.user, "view"), pk=pk)
+    rooftop = visible_or_404(Rooftop, request.user, pk)
     users = User.objects.for_user(request.user, "view").filter(rooftops=rooftop)
     return render(request, "accounts/rooftop_detail.html", {"rooftop": rooftop, "users": users})
 
@@ -96,7 +97,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require_recent_auth
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken.objects.for_user(request.user, "view"), pk=pk)
+    token = visible_or_404(ApiToken, request.user, pk)
     actions.revoke_api_token(request.user, token)
     messages.success(request, f"Token {token.name} revoked.")
     return redirect("accounts:token-list")

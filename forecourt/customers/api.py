@@ -12,9 +12,7 @@ from typing import Any
 import orjson
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 
 from forecourt.accounts.models import Rooftop
 from forecourt.core.api_errors import (
@@ -24,11 +22,13 @@ from forecourt.core.api_errors import (
     error_body,
     error_responses,
 )
-from forecourt.core.api_responses import json_response
+from forecourt.core.api_responses import json_response, to_json_bytes
+from forecourt.core.api_writes import run_action
 from forecourt.core.concurrency import expected_version
 from forecourt.core.idempotency import idempotent
 from forecourt.core.permissions import require_permission
 from forecourt.core.security.pii import masked, reveal_field
+from forecourt.core.visibility import visible_or_404
 from forecourt.customers import actions
 from forecourt.customers.models import Customer
 from forecourt.customers.schemas import (
@@ -44,6 +44,7 @@ from forecourt.customers.schemas import (
 )
 from forecourt.customers.search import (
     DEFAULT_LIMIT,
+    LIST_COLUMNS,
     MAX_LIMIT,
     BadQuery,
     CustomerFilters,
@@ -73,13 +74,10 @@ DETAIL_COLUMNS = (
 
 
 def _visible(request: HttpRequest, customer_id: int) -> Customer:
-    queryset = Customer.objects.for_user(request.user, "view")
-    return get_object_or_404(queryset.select_related("rooftop"), pk=customer_id)
+    return visible_or_404(Customer, request.user, customer_id, related=("rooftop",))
 
 
 def _detail(customer: Customer) -> dict[str, Any]:
-    from forecourt.customers.search import LIST_COLUMNS
-
     row: dict[str, Any] = {name: getattr(customer, name) for name in LIST_COLUMNS}
     row.update({name: getattr(customer, name) for name in DETAIL_COLUMNS})
     row["display_name"] = customer.display_name
@@ -101,17 +99,7 @@ def _detail(customer: Customer) -> dict[str, Any]:
 
 
 def _detail_response(customer: Customer, status: int = 200, **headers: str) -> Any:
-    body = orjson.loads(orjson.dumps(_detail(customer), default=str))
-    return json_response(body, status, {"ETag": customer.etag, **headers})
-
-
-def _run_write(mismatch_status: int, write: Any) -> Any:
-    try:
-        return write()
-    except ValidationError as error:
-        raise as_api_error(error) from None
-    except actions.VersionConflict as conflict:
-        raise HttpError(mismatch_status, str(conflict)) from None
+    return json_response(_detail(customer), status, {"ETag": customer.etag, **headers})
 
 
 def _action_data(payload: Schema, exclude: set[str]) -> dict[str, Any]:
@@ -196,9 +184,7 @@ def get_customer(request: HttpRequest, customer_id: int) -> Any:
     ),
 )
 def create_customer(request: HttpRequest, payload: CustomerCreate) -> Any:
-    rooftop = get_object_or_404(
-        Rooftop.objects.for_user(request.user, "view"), pk=payload.rooftop_id
-    )
+    rooftop = visible_or_404(Rooftop, request.user, payload.rooftop_id)
     data = _action_data(payload, {"rooftop_id", "consent_source", "allow_duplicate"})
 
     def run() -> tuple[int, Any, dict[str, str]]:
@@ -215,7 +201,7 @@ def create_customer(request: HttpRequest, payload: CustomerCreate) -> Any:
             return 409, error_body(request, 409, duplicate.messages[0], fields), {}
         except ValidationError as error:
             raise as_api_error(error) from None
-        body = orjson.loads(orjson.dumps(_detail(customer), default=str))
+        body = orjson.loads(to_json_bytes(_detail(customer)))  # JSON values, for replays
         headers = {"ETag": customer.etag, "Location": f"/api/v1/customers/{customer.pk}"}
         return 201, body, headers
 
@@ -236,9 +222,9 @@ def update_customer(request: HttpRequest, customer_id: int, payload: CustomerUpd
     customer = _visible(request, customer_id)
     version, mismatch = expected_version(request, payload.version)
     data = _action_data(payload, {"version"})
-    updated = _run_write(
-        mismatch,
+    updated = run_action(
         lambda: actions.update_customer(request.user, customer, data, expected_version=version),
+        mismatch,
     )
     return _detail_response(updated)
 
@@ -251,8 +237,7 @@ def update_customer(request: HttpRequest, customer_id: int, payload: CustomerUpd
 )
 def record_customer_consent(request: HttpRequest, customer_id: int, payload: ConsentIn) -> Any:
     customer = _visible(request, customer_id)
-    row = _run_write(
-        409,
+    row = run_action(
         lambda: actions.record_consent(
             request.user,
             customer,
@@ -260,7 +245,7 @@ def record_customer_consent(request: HttpRequest, customer_id: int, payload: Con
             payload.granted,
             payload.source,
             payload.note,
-        ),
+        )
     )
     body = {
         "channel": row.channel,
@@ -302,5 +287,5 @@ def reveal_customer_field(request: HttpRequest, customer_id: int, payload: Revea
 def merge_customer(request: HttpRequest, customer_id: int, payload: MergeIn) -> Any:
     survivor = _visible(request, customer_id)
     duplicate = _visible(request, payload.duplicate_id)
-    kept = _run_write(409, lambda: actions.merge_customers(request.user, survivor, duplicate))
+    kept = run_action(lambda: actions.merge_customers(request.user, survivor, duplicate))
     return _detail_response(kept)

@@ -11,8 +11,10 @@ class CustomersConfig(AppConfig):
     verbose_name = "Customers"
 
     def ready(self) -> None:
+        # Imported here: these modules import models, which Django loads only after every
+        # app's config (a module-level import would run before the app registry is ready).
         from forecourt.core.scheduler import register_job
-        from forecourt.customers.retention import dispose_due_customers
+        from forecourt.customers.compliance.actions import dispose_due_customers
 
         register_job(
             "customers.retention_disposal", RETENTION_SCHEDULE, dispose_due_customers.enqueue

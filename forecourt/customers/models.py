@@ -4,12 +4,12 @@ Identifiers that would enable fraud (date of birth, driver's licence, SSN, emplo
 are encrypted at rest (forecourt/core/security/fields.py); blind indexes allow exact lookups
 (SSN last 4, date of birth for duplicate detection) without decrypting the table.
 Contact details (names, phones, emails) stay searchable in plain text, normalised on write
-(phones in E.164, emails lower-cased) by `customers/actions.py`.
+(phones in E.164, emails lower-cased) by `customers/actions/`.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -21,6 +21,7 @@ from forecourt.core.security.fields import (
     EncryptedDateField,
     EncryptedDecimalField,
     EncryptedTextField,
+    encrypted_fields,
 )
 from forecourt.core.security.masking import (
     digits_only,
@@ -210,6 +211,20 @@ class Customer(models.Model):
             Channel.SMS: self.consent_sms,
             Channel.EMAIL: self.consent_email,
         }
+
+
+# The identifiers stored encrypted: never in a list, an audit entry or a log line by value.
+SENSITIVE_FIELDS = tuple(field.name for field in encrypted_fields(Customer))
+
+
+def reverse_relations() -> list[Any]:
+    """Every foreign key that points at Customer, from any app (hidden ones too): what a
+    merge moves and an access request exports, without this app knowing the other apps."""
+    return [
+        rel
+        for rel in Customer._meta.get_fields(include_hidden=True)
+        if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)
+    ]
 
 
 class CustomerChildQuerySet(RooftopScopedQuerySet):

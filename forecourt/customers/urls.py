@@ -1,8 +1,9 @@
-"""Pages of the customers app: thin adapters over actions.py and scoped reads."""
+"""Pages of the customers app: thin adapters over actions/ and scoped reads."""
 
 from django.urls import URLPattern, path
 
 from forecourt.customers import views
+from forecourt.customers.compliance import urls as compliance_urls
 
 app_name = "customers"
 
@@ -14,10 +15,6 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/consent/", views.customer_consent, name="customer-consent"),
     path("<int:pk>/reveal/", views.customer_reveal, name="customer-reveal"),
     path("<int:pk>/merge/", views.customer_merge, name="customer-merge"),
-    path("<int:pk>/export/<str:fmt>/", views.customer_export, name="customer-export"),
+    # OFAC screening, legal holds, retention and access exports (compliance/urls.py).
+    *compliance_urls.urlpatterns,
 ]
-
-# OFAC screening, legal holds and retention (forecourt/customers/urls_compliance.py).
-from forecourt.customers.urls_compliance import urlpatterns as compliance_urlpatterns  # noqa: E402
-
-urlpatterns += compliance_urlpatterns

@@ -1,6 +1,7 @@
-"""Customer screens: list (htmx filters), detail, create, edit, consents, reveal, merge and
-export. Thin adapters over search.py and actions.py; sensitive values only ever reach a page
-through `pii.reveal_field` (audited), one field per explicit POST."""
+"""Customer screens: list (htmx filters), detail, create, edit, consents, reveal and merge.
+Thin adapters over search.py and actions/; sensitive values only ever reach a page through
+`pii.reveal_field` (audited), one field per explicit POST. The compliance pages (OFAC,
+legal hold, retention, access export) are in compliance/views.py."""
 
 from __future__ import annotations
 
@@ -12,15 +13,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from forecourt.accounts.models import Rooftop
 from forecourt.core.forms import add_action_errors, filter_error
+from forecourt.core.htmx import is_htmx
 from forecourt.core.models import AuditEntry
 from forecourt.core.security.pii import masked, reveal_field
-from forecourt.customers import actions
+from forecourt.core.visibility import visible_or_404
+from forecourt.customers import actions, registry
 from forecourt.customers.contact import format_phone
 from forecourt.customers.forms import ConsentForm, CustomerForm, MergeForm, RevealForm
 from forecourt.customers.models import Channel, Customer, Language
@@ -48,10 +51,6 @@ SENSITIVE_LABELS = {
     "employer": "Employer",
     "income": "Annual income",
 }
-
-
-def _visible(request: HttpRequest, pk: int, action: str = "view") -> Customer:
-    return get_object_or_404(Customer.objects.for_user(request.user, action), pk=pk)
 
 
 def _rooftops(request: HttpRequest) -> Any:
@@ -121,7 +120,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "channels": Channel.choices,
     }
     template = "customers/customer_list.html"
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+    if is_htmx(request, target="results"):
         template += "#results"
     return render(request, template, context)
 
@@ -169,12 +168,14 @@ def _detail_context(request: HttpRequest, customer: Customer, **forms: Any) -> d
         "merge_form": forms.get("merge_form") or MergeForm(),
         "merged_from": list(customer.merged_from.order_by("-merged_at")[:20]),
         "audit_entries": audit,
+        # Other apps' sections (the leads timeline): forecourt/customers/registry.py.
+        "customer_sections": registry.sections_for(request.user),
     }
 
 
 @permission_required(VIEW, raise_exception=True)
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = _visible(request, pk)
+    customer = visible_or_404(Customer, request.user, pk)
     return render(request, "customers/customer_detail.html", _detail_context(request, customer))
 
 
@@ -222,7 +223,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 
 @permission_required("customers.change_customer", raise_exception=True)
 def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = _visible(request, pk)
+    customer = visible_or_404(Customer, request.user, pk)
     rooftops = Rooftop.objects.filter(pk=customer.rooftop_id)
     form = CustomerForm(request.POST or None, rooftops=rooftops, customer=customer)
     if request.method == "POST" and form.is_valid():
@@ -233,7 +234,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.action_data(),
                 expected_version=_posted_version(request),
             )
-        except actions.VersionConflict as conflict:
+        except actions.CustomerVersionConflict as conflict:
             form.add_error(None, str(conflict))
         except ValidationError as error:
             add_action_errors(form, error)
@@ -258,7 +259,7 @@ def _posted_version(request: HttpRequest) -> int | None:
 
 @require_POST
 def customer_consent(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = _visible(request, pk)
+    customer = visible_or_404(Customer, request.user, pk)
     form = ConsentForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -281,7 +282,7 @@ def customer_consent(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def customer_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: one sensitive value in full, for a role that may reveal; audited and logged."""
-    customer = _visible(request, pk)
+    customer = visible_or_404(Customer, request.user, pk)
     form = RevealForm(request.POST)
     if not form.is_valid():
         return HttpResponse("Unknown field.", status=400)
@@ -299,7 +300,7 @@ def customer_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required("customers.merge_customer", raise_exception=True)
 def customer_merge(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = _visible(request, pk)
+    customer = visible_or_404(Customer, request.user, pk)
     form = MergeForm(request.POST)
     if form.is_valid():
         other = Customer.objects.for_user(request.user, "view").filter(
@@ -320,16 +321,3 @@ def customer_merge(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 return _done(request, kept, f"Merged #{duplicate.pk} into this record.")
     return _rerender(request, customer, merge_form=form)
-
-
-@require_POST
-@permission_required("customers.export_customer", raise_exception=True)
-def customer_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """An access request's export (JSON or PDF): POST because it is audited."""
-    from forecourt.customers.export import export_customer, export_response
-
-    customer = _visible(request, pk)
-    if fmt not in ("json", "pdf"):
-        return HttpResponse("Unknown format.", status=404)
-    data = export_customer(request.user, customer)
-    return export_response(customer, data, fmt)

@@ -1,4 +1,4 @@
-"""/api/v1/leads and /api/v1/activities: thin adapters over actions.py and search.py.
+"""/api/v1/leads and /api/v1/activities: thin adapters over actions/ and search.py.
 
 The website lead endpoint (POST /leads/web) authenticates with its own narrow token scope
 (`leads:create`): a token made for a public web form can create leads and nothing else.
@@ -12,23 +12,23 @@ from typing import Any
 import orjson
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from forecourt.accounts.auth import ApiTokenAuth
 from forecourt.accounts.models import Rooftop, User
 from forecourt.core.api_errors import READ_ERRORS, WRITE_ERRORS, as_api_error, error_responses
-from forecourt.core.api_responses import json_response
+from forecourt.core.api_responses import json_response, to_json_bytes
+from forecourt.core.api_writes import run_action
 from forecourt.core.concurrency import expected_version
 from forecourt.core.idempotency import idempotent
 from forecourt.core.permissions import sees_all_rooftops
-from forecourt.core.security.pii import masked, reveal_field
+from forecourt.core.security.pii import reveal_field
+from forecourt.core.visibility import visible_or_404
 from forecourt.customers.contact import normalize_email, normalize_phone
 from forecourt.customers.models import ConsentSource, Customer
 from forecourt.inventory.models import Vehicle
 from forecourt.leads import actions
-from forecourt.leads.csv_import import match_or_create_customer
 from forecourt.leads.models import Activity, ActivityKind, Lead, LeadSource
 from forecourt.leads.schemas import (
     ActivityCreate,
@@ -44,6 +44,8 @@ from forecourt.leads.schemas import (
     TestDriveFinishIn,
     WebLeadIn,
     WebLeadOut,
+    activity_dict,
+    lead_dict,
 )
 from forecourt.leads.search import (
     DEFAULT_LIMIT,
@@ -61,86 +63,24 @@ MAX_LINKS_IN_MESSAGE = 2
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 
-# --- serialisation -------------------------------------------------------------------
-
-
-def lead_dict(lead: Lead) -> dict[str, Any]:
-    vehicle = lead.vehicle
-    return {
-        "id": lead.pk,
-        "rooftop_id": lead.rooftop_id,
-        "customer_id": lead.customer_id,
-        "customer_name": lead.customer.display_name,
-        "source": lead.source,
-        "source_detail": lead.source_detail,
-        "vehicle_id": lead.vehicle_id,
-        "vehicle_label": (
-            f"{vehicle.stock_number} {vehicle.year} {vehicle.make} {vehicle.model}"
-            if vehicle
-            else ""
-        ),
-        "vehicle_description": lead.vehicle_description,
-        "status": lead.status,
-        "lost_reason": lead.lost_reason or None,
-        "lost_note": lead.lost_note,
-        "owner_id": lead.owner_id,
-        "owner_name": (lead.owner.full_name or lead.owner.email) if lead.owner else None,
-        "next_follow_up_on": lead.next_follow_up_on,
-        "notes": lead.notes,
-        "created_at": lead.created_at,
-        "updated_at": lead.updated_at,
-        "version": lead.version,
-    }
-
-
-def activity_dict(activity: Activity) -> dict[str, Any]:
-    return {
-        "id": activity.pk,
-        "rooftop_id": activity.rooftop_id,
-        "customer_id": activity.customer_id,
-        "lead_id": activity.lead_id,
-        "kind": activity.kind,
-        "direction": activity.direction or None,
-        "subject": activity.subject,
-        "body": activity.body,
-        "occurred_at": activity.occurred_at,
-        "created_by_id": activity.created_by_id,
-        "salesperson_id": activity.salesperson_id,
-        "starts_at": activity.starts_at,
-        "ends_at": activity.ends_at,
-        "appointment_status": activity.appointment_status or None,
-        "vehicle_id": activity.vehicle_id,
-        # Never the full number here: revealing it is a separate, audited action.
-        "drivers_license_number": masked(activity, "drivers_license_number"),
-        "drivers_license_state": activity.drivers_license_state,
-        "odometer_out": activity.odometer_out,
-        "odometer_in": activity.odometer_in,
-        "out_at": activity.out_at,
-        "in_at": activity.in_at,
-        "version": activity.version,
-    }
-
-
 def _lead_response(lead: Lead, status: int = 200) -> Any:
     return json_response(lead_dict(lead), status, {"ETag": lead.etag})
 
 
 def _jsonable(body: Any) -> Any:
-    return orjson.loads(orjson.dumps(body, default=str))
+    """The body as JSON values (an idempotent create stores it to replay)."""
+    return orjson.loads(to_json_bytes(body))
 
 
 # --- lookups -------------------------------------------------------------------------
 
 
 def _lead(request: HttpRequest, lead_id: int) -> Lead:
-    queryset = Lead.objects.for_user(request.user, "view").select_related(
-        "customer", "owner", "vehicle"
-    )
-    return get_object_or_404(queryset, pk=lead_id)
+    return visible_or_404(Lead, request.user, lead_id, related=("customer", "owner", "vehicle"))
 
 
 def _activity(request: HttpRequest, activity_id: int) -> Activity:
-    return get_object_or_404(Activity.objects.for_user(request.user, "view"), pk=activity_id)
+    return visible_or_404(Activity, request.user, activity_id)
 
 
 def _customer(request: HttpRequest, customer_id: int) -> Customer:
@@ -171,15 +111,6 @@ def _colleague(request: HttpRequest, user_id: int | None, field: str) -> Any:
     if found is None:
         raise as_api_error(ValidationError({field: "Not found."}))
     return found
-
-
-def _run(mismatch_status: int, write: Any) -> Any:
-    try:
-        return write()
-    except ValidationError as error:
-        raise as_api_error(error) from None
-    except actions.VersionConflict as conflict:
-        raise HttpError(mismatch_status, str(conflict)) from None
 
 
 def _require_view(request: HttpRequest, permission: str) -> None:
@@ -250,7 +181,7 @@ def list_leads(request: HttpRequest, query: Query[LeadQuery]) -> Any:
 )
 def reassign_leads(request: HttpRequest, payload: ReassignIn) -> Any:
     owner = _colleague(request, payload.owner_id, "owner_id")
-    result = _run(409, lambda: actions.reassign_leads(request.user, payload.lead_ids, owner))
+    result = run_action(lambda: actions.reassign_leads(request.user, payload.lead_ids, owner))
     return {"changed": result.changed, "skipped": {str(k): v for k, v in result.skipped.items()}}
 
 
@@ -327,9 +258,7 @@ def _web_errors(payload: WebLeadIn, rooftop: Rooftop) -> tuple[dict[str, Any], d
     },
 )
 def web_lead(request: HttpRequest, payload: WebLeadIn) -> Any:
-    rooftop = get_object_or_404(
-        Rooftop.objects.for_user(request.user, "view"), pk=payload.rooftop_id
-    )
+    rooftop = visible_or_404(Rooftop, request.user, payload.rooftop_id)
     if payload.website:
         # A bot filled the hidden field: answer like a success, write nothing.
         return json_response({"accepted": True, "lead_id": None}, 201)
@@ -351,7 +280,7 @@ def web_lead(request: HttpRequest, payload: WebLeadIn) -> Any:
     }
 
     def write() -> Lead:
-        customer, _ = match_or_create_customer(
+        customer, _ = actions.match_or_create_customer(
             request.user, rooftop, data, consents, ConsentSource.WEB_FORM, regrant=True
         )
         return actions.create_lead(
@@ -366,7 +295,7 @@ def web_lead(request: HttpRequest, payload: WebLeadIn) -> Any:
         )
 
     def run() -> tuple[int, Any, dict[str, str]]:
-        lead = _run(409, write)
+        lead = run_action(write)
         return 201, {"accepted": True, "lead_id": lead.pk}, {}
 
     return idempotent(request, run)
@@ -399,11 +328,10 @@ def create_lead(request: HttpRequest, payload: LeadCreate) -> Any:
     fields = payload.model_dump(exclude={"customer_id", "vehicle_id", "owner_id"})
 
     def run() -> tuple[int, Any, dict[str, str]]:
-        lead = _run(
-            409,
+        lead = run_action(
             lambda: actions.create_lead(
                 request.user, customer, vehicle=vehicle, owner=owner, **fields
-            ),
+            )
         )
         body = _jsonable(lead_dict(_lead(request, lead.pk)))
         return 201, body, {"ETag": lead.etag, "Location": f"/api/v1/leads/{lead.pk}"}
@@ -426,9 +354,9 @@ def update_lead(request: HttpRequest, lead_id: int, payload: LeadUpdate) -> Any:
     fields = payload.model_dump(exclude={"version"}, exclude_unset=True)
     if "vehicle_id" in fields:
         fields["vehicle"] = _optional(request, Vehicle, fields.pop("vehicle_id"), "vehicle_id")
-    _run(
-        mismatch,
+    run_action(
         lambda: actions.update_lead(request.user, lead, expected_version=version, **fields),
+        mismatch,
     )
     return _lead_response(_lead(request, lead_id))
 
@@ -445,8 +373,7 @@ def update_lead(request: HttpRequest, lead_id: int, payload: LeadUpdate) -> Any:
 def change_lead_status(request: HttpRequest, lead_id: int, payload: LeadStatusIn) -> Any:
     lead = _lead(request, lead_id)
     version, mismatch = expected_version(request, payload.version)
-    _run(
-        mismatch,
+    run_action(
         lambda: actions.change_lead_status(
             request.user,
             lead,
@@ -455,6 +382,7 @@ def change_lead_status(request: HttpRequest, lead_id: int, payload: LeadStatusIn
             lost_note=payload.lost_note,
             expected_version=version,
         ),
+        mismatch,
     )
     return _lead_response(_lead(request, lead_id))
 
@@ -511,27 +439,26 @@ def _create_activity(request: HttpRequest, payload: ActivityCreate) -> Activity:
         if payload.salesperson_id is None:
             raise as_api_error(ValidationError({"salesperson_id": "Choose the salesperson."}))
         salesperson = _colleague(request, payload.salesperson_id, "salesperson_id")
-        if payload.starts_at is None or payload.ends_at is None:
+        starts_at, ends_at = payload.starts_at, payload.ends_at
+        if starts_at is None or ends_at is None:
             raise as_api_error(ValidationError({"starts_at": "Give the start and end."}))
-        return _run(
-            409,
+        return run_action(
             lambda: actions.schedule_appointment(
                 user,
                 customer,
                 salesperson=salesperson,
-                starts_at=payload.starts_at,
-                ends_at=payload.ends_at,
+                starts_at=starts_at,
+                ends_at=ends_at,
                 lead=lead,
                 subject=payload.subject,
                 body=payload.body,
-            ),
+            )
         )
     if payload.kind == ActivityKind.TEST_DRIVE:
         vehicle = _optional(request, Vehicle, payload.vehicle_id, "vehicle_id")
         if vehicle is None:
             raise as_api_error(ValidationError({"vehicle_id": "Choose the vehicle."}))
-        return _run(
-            409,
+        return run_action(
             lambda: actions.start_test_drive(
                 user,
                 customer,
@@ -542,10 +469,9 @@ def _create_activity(request: HttpRequest, payload: ActivityCreate) -> Activity:
                 lead=lead,
                 out_at=payload.occurred_at,
                 body=payload.body,
-            ),
+            )
         )
-    return _run(
-        409,
+    return run_action(
         lambda: actions.log_activity(
             user,
             customer,
@@ -555,7 +481,7 @@ def _create_activity(request: HttpRequest, payload: ActivityCreate) -> Activity:
             body=payload.body,
             lead=lead,
             occurred_at=payload.occurred_at,
-        ),
+        )
     )
 
 
@@ -589,15 +515,14 @@ def create_activity(request: HttpRequest, payload: ActivityCreate) -> Any:
 )
 def finish_test_drive(request: HttpRequest, activity_id: int, payload: TestDriveFinishIn) -> Any:
     activity = _activity(request, activity_id)
-    finished = _run(
-        409,
+    finished = run_action(
         lambda: actions.finish_test_drive(
             request.user,
             activity,
             odometer_in=payload.odometer_in,
             in_at=payload.in_at,
             body=payload.body,
-        ),
+        )
     )
     return json_response(activity_dict(finished))
 

@@ -7,7 +7,21 @@ class LeadsConfig(AppConfig):
     verbose_name = "Leads"
 
     def ready(self) -> None:
+        # Imported here: these modules import models, which Django loads only after every
+        # app's config (a module-level import would run before the app registry is ready).
         from forecourt.core.dashboard import register_panel
+        from forecourt.customers import registry as customers
+        from forecourt.leads.actions import erase_personal_text
         from forecourt.leads.dashboard import leads_summary
+        from forecourt.leads.retention import open_leads, open_test_drives
 
         register_panel("leads/_dashboard.html", leads_summary, "leads.view_lead", 5)
+        # The customers app never imports leads: what it needs from here is registered.
+        customers.register_open_business("leads.open_lead", "an open lead", open_leads)
+        customers.register_open_business(
+            "leads.open_test_drive", "a vehicle out on a test drive", open_test_drives
+        )
+        customers.register_personal_text_eraser("leads", erase_personal_text)
+        customers.register_customer_section(
+            "leads/_customer_timeline.html", "leads.view_activity", 10
+        )

@@ -11,7 +11,6 @@ from forecourt.accounts.models import Rooftop, User
 from forecourt.customers.models import CustomerKind, Language
 from forecourt.inventory.models import Vehicle
 from forecourt.leads.actions import IN_STOCK, TRANSITIONS
-from forecourt.leads.csv_import import ImportMode
 from forecourt.leads.models import (
     AppointmentStatus,
     Direction,
@@ -174,15 +173,3 @@ class AppointmentStatusForm(forms.Form):
     appointment_status = forms.ChoiceField(
         choices=[(s.value, s.label) for s in AppointmentStatus if s != AppointmentStatus.SCHEDULED]
     )
-
-
-class ImportForm(forms.Form):
-    rooftop = forms.ModelChoiceField(queryset=Rooftop.objects.none())
-    file = forms.FileField(label="CSV file")
-    mode = forms.ChoiceField(
-        choices=ImportMode.CHOICES, initial=ImportMode.ALL_OR_NOTHING, widget=forms.RadioSelect
-    )
-
-    def __init__(self, *args: Any, rooftops: QuerySet[Rooftop], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["rooftop"].queryset = rooftops  # type: ignore[attr-defined]

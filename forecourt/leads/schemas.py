@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
 
 from forecourt.core.schemas import StrictInput
+from forecourt.core.security.pii import masked
 from forecourt.inventory.schemas import IsoDate, IsoDateTime
 from forecourt.leads.models import (
+    Activity,
     ActivityKind,
     AppointmentStatus,
     Direction,
+    Lead,
     LeadSource,
     LeadStatus,
     LostReason,
@@ -166,3 +170,63 @@ class WebLeadIn(StrictInput):
 class WebLeadOut(Schema):
     accepted: bool
     lead_id: int | None = Field(description="Null when the submission was discarded as spam.")
+
+
+# The bodies the endpoints answer with (json_response), in the shapes declared above.
+
+
+def lead_dict(lead: Lead) -> dict[str, Any]:
+    vehicle = lead.vehicle
+    return {
+        "id": lead.pk,
+        "rooftop_id": lead.rooftop_id,
+        "customer_id": lead.customer_id,
+        "customer_name": lead.customer.display_name,
+        "source": lead.source,
+        "source_detail": lead.source_detail,
+        "vehicle_id": lead.vehicle_id,
+        "vehicle_label": (
+            f"{vehicle.stock_number} {vehicle.year} {vehicle.make} {vehicle.model}"
+            if vehicle
+            else ""
+        ),
+        "vehicle_description": lead.vehicle_description,
+        "status": lead.status,
+        "lost_reason": lead.lost_reason or None,
+        "lost_note": lead.lost_note,
+        "owner_id": lead.owner_id,
+        "owner_name": (lead.owner.full_name or lead.owner.email) if lead.owner else None,
+        "next_follow_up_on": lead.next_follow_up_on,
+        "notes": lead.notes,
+        "created_at": lead.created_at,
+        "updated_at": lead.updated_at,
+        "version": lead.version,
+    }
+
+
+def activity_dict(activity: Activity) -> dict[str, Any]:
+    return {
+        "id": activity.pk,
+        "rooftop_id": activity.rooftop_id,
+        "customer_id": activity.customer_id,
+        "lead_id": activity.lead_id,
+        "kind": activity.kind,
+        "direction": activity.direction or None,
+        "subject": activity.subject,
+        "body": activity.body,
+        "occurred_at": activity.occurred_at,
+        "created_by_id": activity.created_by_id,
+        "salesperson_id": activity.salesperson_id,
+        "starts_at": activity.starts_at,
+        "ends_at": activity.ends_at,
+        "appointment_status": activity.appointment_status or None,
+        "vehicle_id": activity.vehicle_id,
+        # Never the full number here: revealing it is a separate, audited action.
+        "drivers_license_number": masked(activity, "drivers_license_number"),
+        "drivers_license_state": activity.drivers_license_state,
+        "odometer_out": activity.odometer_out,
+        "odometer_in": activity.odometer_in,
+        "out_at": activity.out_at,
+        "in_at": activity.in_at,
+        "version": activity.version,
+    }

@@ -1,7 +1,7 @@
-"""Customers, leads and activities for the compliance tests.
+"""Customers for the compliance tests (leads and activities: leads/tests/test_customer_records.py).
 
 Rows are written directly: the compliance actions under test take them as they are, and the
-customers and leads actions (with their own rules and tests) are not needed to set them up.
+customers actions (with their own rules and tests) are not needed to set them up.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 from django.utils import timezone
 
 from forecourt.customers.models import Customer
-from forecourt.leads.models import Activity, Lead
 
 _serial = itertools.count(1)
 
@@ -31,13 +30,3 @@ def make_customer(rooftop: Any, **fields: Any) -> Customer:
 def idle_customer(rooftop: Any, days: int, **fields: Any) -> Customer:
     """A customer whose last activity was `days` ago."""
     return make_customer(rooftop, last_activity_at=timezone.now() - timedelta(days=days), **fields)
-
-
-def make_lead(customer: Customer, **fields: Any) -> Lead:
-    return Lead.objects.create(
-        rooftop_id=customer.rooftop_id, customer=customer, source="walk_in", **fields
-    )
-
-
-def make_activity(customer: Customer, **fields: Any) -> Activity:
-    return Activity.objects.create(rooftop_id=customer.rooftop_id, customer=customer, **fields)

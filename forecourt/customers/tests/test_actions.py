@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from forecourt.accounts.roles import Role
 from forecourt.core.models import AuditEntry
+from forecourt.core.security.fields import BlindIndexField
 from forecourt.customers import actions
 from forecourt.customers.consent import may_contact
 from forecourt.customers.contact import normalize_email, normalize_phone
@@ -259,7 +260,7 @@ def test_duplicates_are_per_rooftop_and_can_be_overridden(
 
 def test_update_checks_version_and_audits_only_changes(salesperson, rooftop):
     customer = make_customer(salesperson, rooftop, ssn="123-45-6789")
-    with pytest.raises(actions.VersionConflict):
+    with pytest.raises(actions.CustomerVersionConflict):
         actions.update_customer(salesperson, customer, {"city": "Reno"}, expected_version=9)
     updated = actions.update_customer(
         salesperson,
@@ -270,7 +271,7 @@ def test_update_checks_version_and_audits_only_changes(salesperson, rooftop):
     assert updated.version == 2
     updated.refresh_from_db()
     assert updated.ssn == "876-54-4321"
-    wanted = actions.BlindIndexField.lookup_value(Customer, "ssn_last4_index", "4321")
+    wanted = BlindIndexField.lookup_value(Customer, "ssn_last4_index", "4321")
     assert Customer.objects.filter(ssn_last4_index=wanted).get() == updated
     entry = AuditEntry.objects.get(action="customers.update_customer")
     # Personal details are audited as changed, never by value (the log outlives disposal).

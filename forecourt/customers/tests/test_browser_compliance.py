@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from forecourt.customers import actions_compliance as actions
+from forecourt.customers.compliance import actions
 from forecourt.customers.models import Customer, OfacStatus
 from forecourt.customers.tests.compliance_factories import make_customer
 from forecourt.customers.tests.test_ofac import ALIASES, SDN

@@ -12,8 +12,7 @@ from forecourt.accounts.roles import Role
 from forecourt.core.models import AuditEntry
 from forecourt.core.security.sessions import RECENT_AUTH_AT
 from forecourt.core.testing import bearer
-from forecourt.customers import actions_compliance as actions
-from forecourt.customers import retention
+from forecourt.customers.compliance import actions, retention
 from forecourt.customers.models import Customer, OfacScreening, OfacStatus
 from forecourt.customers.tests.compliance_factories import idle_customer, make_customer
 from forecourt.customers.tests.test_ofac import ALIASES, SDN

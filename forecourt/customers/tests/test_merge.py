@@ -12,9 +12,8 @@ from django.utils import timezone
 from forecourt.accounts.roles import Role
 from forecourt.core.models import AuditEntry
 from forecourt.customers import actions
-from forecourt.customers.models import Customer, CustomerConsent, OfacList, OfacScreening
+from forecourt.customers.models import Customer
 from forecourt.customers.tests.factories import make_customer
-from forecourt.leads.models import Activity, Lead
 
 pytestmark = pytest.mark.django_db
 
@@ -22,41 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def manager(make_user):
     return make_user(Role.SALES_MANAGER)
-
-
-def test_every_related_record_moves_to_the_survivor(manager, rooftop):
-    survivor = make_customer(manager, rooftop, first_name="Ana", last_name="Diaz")
-    duplicate = make_customer(manager, rooftop, consent_sms=True)
-    older = make_customer(manager, rooftop)
-    actions.merge_customers(manager, duplicate, older)  # a pointer to the duplicate already
-    sdn = OfacList.objects.create(version="v1", source_name="sdn.csv", sha256="0" * 64)
-    OfacScreening.objects.create(
-        customer=duplicate, sdn_list=sdn, screened_name="x", result="clear"
-    )
-    lead = Lead.objects.create(rooftop=rooftop, customer=duplicate, source="walk_in")
-    note = Activity.objects.create(rooftop=rooftop, customer=duplicate, kind="note", lead=lead)
-
-    actions.merge_customers(manager, survivor, duplicate)
-
-    assert Lead.objects.get(pk=lead.pk).customer_id == survivor.pk
-    assert Activity.objects.get(pk=note.pk).customer_id == survivor.pk
-    assert OfacScreening.objects.get().customer_id == survivor.pk
-    assert CustomerConsent.objects.filter(customer=duplicate).count() == 0
-    assert CustomerConsent.objects.filter(customer=survivor, channel="sms").count() == 1
-    assert Customer.objects.get(pk=older.pk).merged_into_id == survivor.pk  # chain flattened
-    duplicate.refresh_from_db()
-    assert duplicate.merged_into_id == survivor.pk
-    assert duplicate.merged_at is not None
-    entry = AuditEntry.objects.get(action="customers.merge_customer", object_id=str(survivor.pk))
-    moved = entry.changes["moved_records"][1]
-    assert moved["leads.lead.customer"] == 1
-    assert moved["leads.activity.customer"] == 1
-    assert moved["customers.customerconsent.customer"] == 1
-    assert moved["customers.customer.merged_into"] == 1
-    assert entry.changes["merged_from"] == [None, duplicate.pk]
-    assert AuditEntry.objects.filter(
-        action="customers.merged_into", object_id=str(duplicate.pk)
-    ).exists()
 
 
 def test_blank_survivor_fields_are_filled_and_nothing_is_overwritten(manager, rooftop):

@@ -12,8 +12,7 @@ from django.core.management import CommandError, call_command
 
 from forecourt.accounts.roles import Role
 from forecourt.core.models import AuditEntry
-from forecourt.customers import actions_compliance as actions
-from forecourt.customers import ofac
+from forecourt.customers.compliance import actions, ofac
 from forecourt.customers.models import Customer, OfacEntry, OfacList, OfacScreening, OfacStatus
 from forecourt.customers.tests.compliance_factories import make_customer
 

@@ -118,7 +118,7 @@ def test_won_is_final(salesperson, customer):
 def test_stale_version_is_refused(salesperson, customer):
     lead = make_lead(salesperson, customer.rooftop, customer)
     actions.update_lead(salesperson, lead, expected_version=1, notes="first")
-    with pytest.raises(actions.VersionConflict):
+    with pytest.raises(actions.LeadVersionConflict):
         actions.update_lead(salesperson, lead, expected_version=1, notes="second")
     assert Lead.objects.get(pk=lead.pk).notes == "first"
 

@@ -11,7 +11,8 @@ from forecourt.accounts.roles import Role
 from forecourt.core.models import AuditEntry
 from forecourt.customers.actions import record_consent
 from forecourt.customers.models import Customer
-from forecourt.leads.csv_import import ImportFileError, import_leads
+from forecourt.leads.imports.actions import import_leads
+from forecourt.leads.imports.parsing import ImportFileError
 from forecourt.leads.models import Lead
 from forecourt.leads.tests.factories import make_customer
 

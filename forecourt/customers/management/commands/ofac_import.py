@@ -8,8 +8,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from forecourt.customers.actions_compliance import import_sdn_list
-from forecourt.customers.ofac import OfacFileError
+from forecourt.customers.compliance.actions import import_sdn_list
+from forecourt.customers.compliance.ofac import OfacFileError
 
 
 class Command(BaseCommand):

@@ -1,9 +1,11 @@
 """Retention (Safeguards 314.4(c)(6)): which customers are due for disposal, and when.
 
-A customer is disposed of (anonymized by `actions_compliance.anonymize_customer`) once their
+A customer is disposed of (anonymized by `actions.disposal.anonymize_customer`) once their
 last activity is older than CUSTOMER_RETENTION_DAYS, unless a legal hold or open business
-keeps them. Reads only: the nightly job (`dispose_due_customers`) and the report use these
-querysets; the writes are in actions_compliance.py. Policy: docs/compliance.md.
+keeps them; what counts as open business the apps above customers register
+(forecourt/customers/registry.py). Reads only: the nightly job (`dispose_due_customers`) and
+the report use these querysets; the writes are in actions/disposal.py. Policy:
+docs/compliance.md.
 """
 
 from __future__ import annotations
@@ -15,14 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
-from django.tasks import task
+from django.db.models import Exists, QuerySet
 from django.utils import timezone
 
 from forecourt.core.config import get_config
 from forecourt.core.permissions import require_permission
+from forecourt.customers import registry
 from forecourt.customers.models import Customer
-from forecourt.leads.models import OPEN_LEAD_STATUSES, Activity, ActivityKind, Lead
 
 REPORT_DAYS = 30
 REPORT_PAGE_ROWS = 500
@@ -34,22 +35,19 @@ def retention_days() -> int:
 
 
 def without_open_business(customers: QuerySet[Customer]) -> QuerySet[Customer]:
-    """Drop customers we still do business with: an open lead or a vehicle out on a test drive.
+    """Drop customers we still do business with: whatever the apps registered (an open lead,
+    a vehicle out on a test drive; an open deal when deals exist).
 
-    The one place "open business" is defined: when deals exist, "an open deal" joins here,
-    and the report and the nightly job follow.
+    The one place "open business" is applied: the report and the nightly job follow it.
     """
-    return customers.exclude(Exists(open_leads())).exclude(Exists(open_test_drives()))
+    for business in registry.open_business():
+        customers = customers.exclude(Exists(business.rows()))
+    return customers
 
 
-def open_leads() -> QuerySet[Lead]:
-    return Lead.objects.filter(customer=OuterRef("pk"), status__in=OPEN_LEAD_STATUSES)
-
-
-def open_test_drives() -> QuerySet[Activity]:
-    return Activity.objects.filter(
-        customer=OuterRef("pk"), kind=ActivityKind.TEST_DRIVE, in_at__isnull=True
-    )
+def open_business_text() -> str:
+    """ "an open lead or a vehicle out on a test drive": what keeps a customer, in words."""
+    return " or ".join(business.description for business in registry.open_business())
 
 
 def retained_records(customers: QuerySet[Customer]) -> QuerySet[Customer]:
@@ -82,7 +80,7 @@ def blocker(customer: Customer) -> str:
     if customer.legal_hold:
         return "A legal hold keeps this customer."
     if has_open_business(customer):
-        return "This customer has open business (an open lead or a vehicle out on a test drive)."
+        return f"This customer has open business ({open_business_text()})."
     return ""
 
 
@@ -203,14 +201,3 @@ def report_csv(actor: Any, *, within_days: int = REPORT_DAYS, now: datetime | No
             ]
         )
     return out.getvalue()
-
-
-# --- the nightly job ----------------------------------------------------------------------
-
-
-@task(queue_name="maintenance")
-def dispose_due_customers() -> dict[str, int]:
-    """Anonymize every customer due for disposal (scheduled daily; see apps.py)."""
-    from forecourt.customers.actions_compliance import dispose_eligible_customers
-
-    return dispose_eligible_customers()

@@ -1,8 +1,8 @@
-"""Compliance pages (OFAC, legal hold, retention), added to customers/urls.py."""
+"""Compliance pages (OFAC, legal hold, retention, export), included by customers/urls.py."""
 
 from django.urls import URLPattern, path
 
-from forecourt.customers import views_compliance as views
+from forecourt.customers.compliance import views
 
 urlpatterns: list[URLPattern] = [
     path("<int:pk>/compliance/", views.compliance_panel, name="compliance"),
@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/compliance/legal-hold/", views.legal_hold_set, name="legal-hold-set"),
     path("<int:pk>/compliance/legal-hold/lift/", views.legal_hold_lift, name="legal-hold-lift"),
     path("<int:pk>/compliance/dispose/", views.dispose, name="dispose"),
+    path("<int:pk>/export/<str:fmt>/", views.customer_export, name="customer-export"),
     path("retention/", views.retention_report, name="retention-report"),
     path("retention/export.csv", views.retention_report_export, name="retention-report-export"),
 ]

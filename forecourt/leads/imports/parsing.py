@@ -1,13 +1,9 @@
-"""CSV import of leads: every row validated, errors by row and column, then written.
+"""CSV import of leads: reading the file and checking every row (errors by row and column).
 
 Lead files are small (a show's sign-up sheet, a marketplace export), so the import runs in
 the request, up to MAX_ROWS rows. Each row names a person (or business) and a way to reach
-them; the customer is matched by email or phone among the rooftop's customers, or created.
-Modes, as for inventory imports (forecourt/inventory/imports/csv_import.py):
-- all or nothing: any error and nothing is written;
-- only valid rows: rows with errors are reported, the others are written.
-Consent columns grant consent (source "import") to new customers, and to an existing one only
-on a channel they never decided on: an import never re-grants consent to someone who opted out.
+them; the customer is matched by email or phone among the rooftop's customers, or created
+(by the write, `imports/actions.py`, which also says what the modes do).
 """
 
 from __future__ import annotations
@@ -19,19 +15,14 @@ from datetime import date
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
 
 from forecourt.accounts.models import Rooftop, User
-from forecourt.core import audit
-from forecourt.core.permissions import require_permission
-from forecourt.customers.actions import DuplicateCustomerError, create_customer, record_consent
 from forecourt.customers.contact import normalize_email, normalize_phone
-from forecourt.customers.models import Channel, ConsentSource, Customer, CustomerConsent
+from forecourt.customers.models import Channel
 from forecourt.inventory.imports.csv_import import RowError, normalize_header
 from forecourt.inventory.models import Vehicle
 from forecourt.leads import actions
-from forecourt.leads.models import Lead, LeadSource
+from forecourt.leads.models import LeadSource
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -198,7 +189,7 @@ def parse_row(
     return ParsedRow(number, customer, consents, lead), []
 
 
-def _lookups(rooftop: Rooftop, rows: list[tuple[int, dict[str, str]]]) -> tuple[Any, Any]:
+def lookups(rooftop: Rooftop, rows: list[tuple[int, dict[str, str]]]) -> tuple[Any, Any]:
     stock_numbers = {c["stock_number"] for _, c in rows if c.get("stock_number")}
     vehicles = {
         v.stock_number: v
@@ -210,61 +201,7 @@ def _lookups(rooftop: Rooftop, rows: list[tuple[int, dict[str, str]]]) -> tuple[
     return vehicles, owners
 
 
-def find_customer(rooftop: Rooftop, email: str = "", phone: str = "") -> Customer | None:
-    """The rooftop's live customer with this (normalised) email or phone, oldest first."""
-    match = Q(pk__in=[])
-    if email:
-        match |= Q(email=email) | Q(alt_email=email)
-    if phone:
-        match |= Q(mobile_phone=phone) | Q(home_phone=phone) | Q(work_phone=phone)
-    return (
-        Customer.objects.current()
-        .filter(match, rooftop=rooftop, anonymized_at__isnull=True)
-        .order_by("pk")
-        .first()
-    )
-
-
-def match_or_create_customer(
-    actor: Any,
-    rooftop: Rooftop,
-    data: dict[str, Any],
-    consents: dict[str, bool],
-    source: ConsentSource,
-    *,
-    regrant: bool,
-) -> tuple[Customer, bool]:
-    """(customer, matched). New customers get `consents`; an existing one gets a granted
-    channel only when `regrant` (the customer asked, e.g. on the website form) or when they
-    never decided on that channel (so a recorded opt-out always stands)."""
-    customer = find_customer(rooftop, data.get("email", ""), data.get("mobile_phone", ""))
-    if customer is None:
-        wanted = {f"consent_{channel}": granted for channel, granted in consents.items()}
-        try:
-            created = create_customer(actor, rooftop, {**data, **wanted}, consent_source=source)
-        except DuplicateCustomerError as duplicate:
-            customer = duplicate.matches[0]
-        else:
-            return created, False
-    decided = set(
-        CustomerConsent.objects.filter(customer=customer).values_list("channel", flat=True)
-    )
-    for channel, granted in consents.items():
-        if not granted or customer.consents().get(channel):
-            continue
-        if regrant or channel not in decided:
-            record_consent(actor, customer, channel, True, source)
-    return customer, True
-
-
-def _write_row(actor: Any, rooftop: Rooftop, row: ParsedRow) -> tuple[Lead, bool]:
-    customer, matched = match_or_create_customer(
-        actor, rooftop, row.customer, row.consents, ConsentSource.IMPORT, regrant=False
-    )
-    return actions.create_lead(actor, customer, assign_to_actor=False, **row.lead), matched
-
-
-def _row_errors(number: int, error: ValidationError) -> list[RowError]:
+def row_errors(number: int, error: ValidationError) -> list[RowError]:
     if hasattr(error, "error_dict"):
         return [
             RowError(number, column if column != "__all__" else "", message)
@@ -272,55 +209,3 @@ def _row_errors(number: int, error: ValidationError) -> list[RowError]:
             for message in messages
         ]
     return [RowError(number, "", message) for message in error.messages]
-
-
-class _Rollback(Exception):
-    pass
-
-
-def import_leads(actor: Any, rooftop: Rooftop, stream: IO[bytes], *, mode: str) -> ImportResult:
-    """Validate every row, then write per `mode`. Raises ImportFileError for an unreadable
-    file and PermissionDenied without `leads.import_lead` or the rooftop."""
-    require_permission(actor, "leads.import_lead")
-    actions._require_rooftop(actor, rooftop.pk)
-    if mode not in (ImportMode.ALL_OR_NOTHING, ImportMode.ONLY_VALID):
-        raise ValidationError({"mode": "Choose all or nothing, or only the valid rows."})
-    rows = read_rows(stream)
-    vehicles, owners = _lookups(rooftop, rows)
-    result = ImportResult()
-    parsed: list[ParsedRow] = []
-    for number, cells in rows:
-        row, errors = parse_row(number, cells, rooftop, vehicles, owners)
-        result.errors += errors
-        if row is not None:
-            parsed.append(row)
-    if mode == ImportMode.ALL_OR_NOTHING and result.errors:
-        return result
-    try:
-        with transaction.atomic():
-            for row in parsed:
-                try:
-                    with transaction.atomic():
-                        lead, matched = _write_row(actor, rooftop, row)
-                except ValidationError as error:
-                    result.errors += _row_errors(row.number, error)
-                    continue
-                result.created.append(lead.pk)
-                result.matched_customers += matched
-            if mode == ImportMode.ALL_OR_NOTHING and result.errors:
-                raise _Rollback
-            audit.record(
-                actor,
-                "leads.import_leads",
-                rooftop,
-                {
-                    "leads_created": [0, len(result.created)],
-                    "rows_with_errors": [0, len({e.row for e in result.errors})],
-                },
-                rooftop_id=rooftop.pk,
-            )
-    except _Rollback:
-        result.created, result.matched_customers = [], 0
-        return result
-    result.written = bool(result.created)
-    return result

@@ -1,7 +1,10 @@
-"""/api/v1/customers/{id}/ofac and /legal-hold: thin adapters over actions_compliance.py.
+"""/api/v1/customers/{id}/ofac and /legal-hold: thin adapters over compliance/actions/.
 
 Disposal has no API: it is a rare, irreversible act done on the retention report's page in
 sudo mode (docs/compliance.md).
+
+Operation ids are part of the published contract (docs/api/openapi.json): each route names
+its own, so moving this module never renames them.
 """
 
 from __future__ import annotations
@@ -10,19 +13,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.errors import HttpError
 from pydantic import Field
 
-from forecourt.core.api_errors import READ_ERRORS, WRITE_ERRORS, as_api_error, error_responses
-from forecourt.core.concurrency import if_match_version
+from forecourt.core.api_errors import READ_ERRORS, WRITE_ERRORS, error_responses
+from forecourt.core.api_writes import run_action
+from forecourt.core.concurrency import STALE_IF_MATCH, if_match_version
 from forecourt.core.idempotency import idempotent
 from forecourt.core.schemas import StrictInput
-from forecourt.customers import actions_compliance as actions
-from forecourt.customers import ofac
+from forecourt.core.visibility import visible_or_404
+from forecourt.customers.compliance import actions, ofac
 from forecourt.customers.models import Customer, OfacScreening, OfacStatus
 
 router = Router(tags=["customers"])
@@ -76,19 +77,6 @@ class LegalHoldOut(Schema):
     version: int
 
 
-def _visible(request: HttpRequest, customer_id: int) -> Customer:
-    return get_object_or_404(Customer.objects.for_user(request.user, "view"), pk=customer_id)
-
-
-def _run(write: Any) -> Any:
-    try:
-        return write()
-    except ValidationError as error:
-        raise as_api_error(error) from None
-    except actions.VersionConflict as conflict:
-        raise HttpError(412, str(conflict)) from None
-
-
 def _screening(screening: OfacScreening) -> dict[str, Any]:
     return {
         "id": screening.pk,
@@ -122,9 +110,10 @@ def _state(customer: Customer) -> dict[str, Any]:
         "until a manager clears it) or cleared. Each screening names the SDN list version, "
         "the best score (0-100) and the list entries at or above the match threshold."
     ),
+    operation_id="forecourt_customers_api_compliance_customer_ofac",
 )
 def customer_ofac(request: HttpRequest, customer_id: int, response: HttpResponse) -> Any:
-    customer = _visible(request, customer_id)
+    customer = visible_or_404(Customer, request.user, customer_id)
     response["ETag"] = customer.etag
     return _state(customer)
 
@@ -138,12 +127,15 @@ def customer_ofac(request: HttpRequest, customer_id: int, response: HttpResponse
         "(422 when no list has been imported). Send an `Idempotency-Key` header to make "
         "retries safe: the same key replays the first screening."
     ),
+    operation_id="forecourt_customers_api_compliance_screen_customer_ofac",
 )
 def screen_customer_ofac(request: HttpRequest, customer_id: int) -> Any:
-    customer = _visible(request, customer_id)
+    customer = visible_or_404(Customer, request.user, customer_id)
 
     def run() -> tuple[int, Any, dict[str, str]]:
-        screening = _run(lambda: actions.screen_customer(request.user, customer))
+        screening = run_action(
+            lambda: actions.screen_customer(request.user, customer), STALE_IF_MATCH
+        )
         body = ScreeningOut.model_validate(_screening(screening)).model_dump(mode="json")
         return 201, body, {"Location": f"/api/v1/customers/{customer_id}/ofac"}
 
@@ -159,16 +151,18 @@ def screen_customer_ofac(request: HttpRequest, customer_id: int) -> Any:
         "reason is audited. An optional `If-Match` with the customer's ETag guards against "
         "clearing a customer that changed since it was read (412)."
     ),
+    operation_id="forecourt_customers_api_compliance_clear_customer_ofac",
 )
 def clear_customer_ofac(
     request: HttpRequest, customer_id: int, payload: ClearanceIn, response: HttpResponse
 ) -> Any:
-    customer = _visible(request, customer_id)
+    customer = visible_or_404(Customer, request.user, customer_id)
     version = if_match_version(request)
-    cleared = _run(
+    cleared = run_action(
         lambda: actions.clear_ofac_match(
             request.user, customer, reason=payload.reason, expected_version=version
-        )
+        ),
+        STALE_IF_MATCH,
     )
     response["ETag"] = cleared.etag
     return _state(cleared)
@@ -182,15 +176,17 @@ def clear_customer_ofac(
         "Needs `customers.hold_legal_customer`; the reason is audited. While held, the "
         "retention job never anonymizes the customer. Optional `If-Match` as for clearance."
     ),
+    operation_id="forecourt_customers_api_compliance_customer_legal_hold",
 )
 def customer_legal_hold(
     request: HttpRequest, customer_id: int, payload: LegalHoldIn, response: HttpResponse
 ) -> Any:
-    customer = _visible(request, customer_id)
+    customer = visible_or_404(Customer, request.user, customer_id)
     version = if_match_version(request)
     write = actions.set_legal_hold if payload.hold else actions.lift_legal_hold
-    changed = _run(
-        lambda: write(request.user, customer, reason=payload.reason, expected_version=version)
+    changed = run_action(
+        lambda: write(request.user, customer, reason=payload.reason, expected_version=version),
+        STALE_IF_MATCH,
     )
     response["ETag"] = changed.etag
     return {

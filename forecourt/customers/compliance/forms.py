@@ -1,4 +1,4 @@
-"""Forms of the compliance pages (views_compliance.py): a reason, and disposal's confirmation."""
+"""Forms of the compliance pages (compliance/views.py): a reason, and disposal's confirmation."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Compliance pages: a customer's OFAC and retention panel (an htmx partial the customer page
-loads), screening, clearing, legal holds, the retention report and disposal.
+loads), screening, clearing, legal holds, the retention report, disposal and the access
+request's export.
 
-Thin adapters over actions_compliance.py and retention.py.
+Thin adapters over compliance/actions/, retention.py and export.py.
 """
 
 from __future__ import annotations
@@ -13,27 +14,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from forecourt.core.forms import add_action_errors
+from forecourt.core.htmx import is_htmx
 from forecourt.core.security.reauth import require_recent_auth
-from forecourt.customers import actions_compliance as actions
-from forecourt.customers import ofac, retention
-from forecourt.customers.forms_compliance import DisposeForm, ReasonForm
+from forecourt.core.visibility import visible_or_404
+from forecourt.customers.compliance import actions, ofac, retention
+from forecourt.customers.compliance.export import export_response
+from forecourt.customers.compliance.forms import DisposeForm, ReasonForm
 from forecourt.customers.models import Customer, OfacScreening
 
 PANEL = "customers/compliance/panel.html"
 RECENT_SCREENINGS = 5
-
-
-def _visible(request: HttpRequest, pk: int) -> Customer:
-    return get_object_or_404(Customer.objects.for_user(request.user, "view"), pk=pk)
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(request.headers.get("HX-Request"))
 
 
 def _panel_context(request: HttpRequest, customer: Customer, **extra: Any) -> dict[str, Any]:
@@ -66,20 +61,20 @@ def _panel(
     htmx swaps only 2xx answers, so the partial comes back as 200 even with errors in it.
     """
     context = _panel_context(request, customer, **extra)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, PANEL + "#panel", context)
     return render(request, PANEL, context, status=status)
 
 
 def _after_write(request: HttpRequest, pk: int, message: str) -> HttpResponse:
-    if _is_htmx(request):  # the panel says it in place; a message would show a page later
-        return _panel(request, _visible(request, pk), notice=message)
+    if is_htmx(request):  # the panel says it in place; a message would show a page later
+        return _panel(request, visible_or_404(Customer, request.user, pk), notice=message)
     messages.success(request, message)
     return redirect("customers:compliance", pk=pk)
 
 
 def _refused(request: HttpRequest, customer: Customer, error: ValidationError) -> HttpResponse:
-    if _is_htmx(request):
+    if is_htmx(request):
         return _panel(request, customer, status=422, problem=" ".join(error.messages))
     messages.error(request, " ".join(error.messages))
     return redirect("customers:compliance", pk=customer.pk)
@@ -87,12 +82,12 @@ def _refused(request: HttpRequest, customer: Customer, error: ValidationError) -
 
 @permission_required("customers.view_customer", raise_exception=True)
 def compliance_panel(request: HttpRequest, pk: int) -> HttpResponse:
-    return _panel(request, _visible(request, pk))
+    return _panel(request, visible_or_404(Customer, request.user, pk))
 
 
 @require_POST
 def ofac_screen(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = _visible(request, pk)
+    customer = visible_or_404(Customer, request.user, pk)
     try:
         screening = actions.screen_customer(request.user, customer)
     except ValidationError as error:
@@ -102,7 +97,7 @@ def ofac_screen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def ofac_clear(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = _visible(request, pk)
+    customer = visible_or_404(Customer, request.user, pk)
     form = ReasonForm(request.POST, prefix="clear")
     if form.is_valid():
         try:
@@ -116,7 +111,7 @@ def ofac_clear(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def legal_hold_set(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = _visible(request, pk)
+    customer = visible_or_404(Customer, request.user, pk)
     form = ReasonForm(request.POST, prefix="hold")
     if form.is_valid():
         try:
@@ -130,7 +125,7 @@ def legal_hold_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def legal_hold_lift(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = _visible(request, pk)
+    customer = visible_or_404(Customer, request.user, pk)
     form = ReasonForm(request.POST, prefix="hold")
     if form.is_valid():
         try:
@@ -170,7 +165,7 @@ def retention_report_export(request: HttpRequest) -> HttpResponse:
 @require_recent_auth
 def dispose(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm (GET) and dispose of (POST) one customer now; sudo mode like other dangers."""
-    customer = _visible(request, pk)
+    customer = visible_or_404(Customer, request.user, pk)
     form = DisposeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -188,3 +183,14 @@ def dispose(request: HttpRequest, pk: int) -> HttpResponse:
     }
     status = 422 if request.method == "POST" else 200
     return render(request, "customers/compliance/dispose.html", context, status=status)
+
+
+@require_POST
+@permission_required("customers.export_customer", raise_exception=True)
+def customer_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """An access request's export (JSON or PDF): POST because it is audited."""
+    customer = visible_or_404(Customer, request.user, pk)
+    if fmt not in ("json", "pdf"):
+        return HttpResponse("Unknown format.", status=404)
+    data = actions.export_customer(request.user, customer)
+    return export_response(customer, data, fmt)

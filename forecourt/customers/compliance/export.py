@@ -1,9 +1,10 @@
 """A customer's data export for access requests: everything we hold on them, JSON or PDF.
 
-`export_customer` gathers the customer's own fields, the consent history, OFAC screenings,
+`customer_data` gathers the customer's own fields, the consent history, OFAC screenings,
 the records merged into them, and every record of any app that points at the customer
 (found through Customer's reverse relations, so the leads app's leads and activities are
-included without this module knowing them), plus the audit trail of the record.
+included without this module knowing them), plus the audit trail of the record. The export
+itself is an audited action (`actions.access.export_customer`), which calls it.
 
 Sensitive values appear in full only for an actor who may reveal them, each read through
 `pii.reveal_field` (audited and logged like any reveal); anyone else gets the masks.
@@ -16,21 +17,18 @@ import json
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
-from django.http import Http404, HttpResponse
+from django.db import models
+from django.http import HttpResponse
 from django.utils import timezone
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from forecourt.core import audit
 from forecourt.core.models import AuditEntry
-from forecourt.core.permissions import require_permission
 from forecourt.core.security.fields import BlindIndexField, EncryptedField
 from forecourt.core.security.pii import masked, reveal_field, reveal_permission
-from forecourt.customers.actions import SENSITIVE_FIELDS, reverse_relations
-from forecourt.customers.models import Customer
+from forecourt.customers.models import SENSITIVE_FIELDS, Customer, reverse_relations
 
-EXPORT_PERMISSION = "customers.export_customer"
 # Shown in their own sections, not again among "related records".
 _OWN_SECTIONS = {"consent_history", "ofac_screenings", "merged_from"}
 
@@ -84,13 +82,10 @@ def _related_records(actor: Any, customer: Customer) -> dict[str, list[dict[str,
     return related
 
 
-@transaction.atomic
-def export_customer(actor: Any, customer: Customer) -> dict[str, Any]:
-    """Everything held on `customer`, as JSON-ready data; audited."""
-    require_permission(actor, EXPORT_PERMISSION)
-    if not Customer.objects.for_user(actor, "view").filter(pk=customer.pk).exists():
-        raise Http404
-    data = {
+def customer_data(actor: Any, customer: Customer) -> dict[str, Any]:
+    """Everything held on `customer`, as JSON-ready data (sensitive values read through
+    `reveal_field` for an actor who may reveal them, which audits each)."""
+    return {
         "exported_at": timezone.now().isoformat(),
         "exported_by": getattr(actor, "email", str(actor)),
         "customer": _customer_fields(actor, customer),
@@ -116,13 +111,6 @@ def export_customer(actor: Any, customer: Customer) -> dict[str, Any]:
             ).order_by("pk")
         ],
     }
-    audit.record(
-        actor,
-        "customers.export_customer",
-        customer,
-        {"export": [None, {"sections": sorted(data), "related": sorted(data["related_records"])}]},
-    )
-    return data
 
 
 def as_json(data: dict[str, Any]) -> bytes:

@@ -1,4 +1,4 @@
-"""Every write to customers: one function per business operation.
+"""Writes to a customer's record: create, update, consent, and the last-activity clock.
 
 Each runs in one transaction, checks the actor's permission and rooftop, validates and
 normalises its input (phones E.164, emails lower-cased), writes, and records its audit
@@ -14,32 +14,32 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from forecourt.accounts.models import Rooftop, User
 from forecourt.core import audit
+from forecourt.core.concurrency import VersionConflict
 from forecourt.core.permissions import require_permission, sees_all_rooftops
-from forecourt.core.security.fields import BlindIndexField, encrypted_fields
+from forecourt.core.security.fields import BlindIndexField
 from forecourt.core.security.masking import digits_only
+from forecourt.customers.compliance.actions.screening import screen_after_change
 from forecourt.customers.consent import CONSENT_FIELDS, consent_field
 from forecourt.customers.contact import DEFAULT_COUNTRY, normalize_email, normalize_phone
 from forecourt.customers.models import (
-    Channel,
+    SENSITIVE_FIELDS,
     ConsentSource,
     Customer,
     CustomerConsent,
     CustomerKind,
     Language,
-    OfacStatus,
 )
 
 PHONE_FIELDS = ("mobile_phone", "home_phone", "work_phone")
 EMAIL_FIELDS = ("email", "alt_email")
 NAME_FIELDS = ("first_name", "middle_name", "last_name", "business_name")
 ADDRESS_FIELDS = ("address_line1", "address_line2", "city", "region", "postal_code", "country")
-SENSITIVE_FIELDS = tuple(field.name for field in encrypted_fields(Customer))
 # Personal details the audit log records as changed, never by value: the log is append-only
 # and outlives a retention disposal (Safeguards 314.4(c)(6)), so it must not hold them.
 PERSONAL_FIELDS = (
@@ -90,25 +90,21 @@ class DuplicateCustomerError(ValidationError):
         )
 
 
-class VersionConflict(Exception):
+class CustomerVersionConflict(VersionConflict):
     """The customer changed since the caller read it (optimistic concurrency)."""
 
-    def __init__(self, current_version: int) -> None:
-        self.current_version = current_version
-        super().__init__(
-            f"The customer was changed by someone else (now version {current_version}). "
-            "Reload it and apply your change again."
-        )
+    record_name = "customer"
 
 
 # --- helpers -------------------------------------------------------------------------
 
 
-def _user(actor: Any) -> Any:
+def person_or_none(actor: Any) -> Any:
+    """The acting user for a `created_by`-style column; None for the system."""
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _require_rooftop(actor: Any, rooftop_id: int) -> None:
+def require_rooftop(actor: Any, rooftop_id: int) -> None:
     if not (sees_all_rooftops(actor) or actor.rooftops.filter(pk=rooftop_id).exists()):
         raise PermissionDenied("This customer belongs to a rooftop you do not work at.")
 
@@ -118,7 +114,7 @@ def _lock(actor: Any, customer: Customer | int, permission: str) -> Customer:
     require_permission(actor, permission)
     pk = customer.pk if isinstance(customer, Customer) else customer
     locked = Customer.objects.select_for_update().get(pk=pk)
-    _require_rooftop(actor, locked.rooftop_id)
+    require_rooftop(actor, locked.rooftop_id)
     return locked
 
 
@@ -338,12 +334,12 @@ def _add_consent_row(
         channel=channel,
         granted=granted,
         source=source,
-        recorded_by=_user(actor),
+        recorded_by=person_or_none(actor),
         note=_clean_text(note, 200),
     )
 
 
-def _save(customer: Customer, fields: list[str] | None = None) -> None:
+def save_customer(customer: Customer, fields: list[str] | None = None) -> None:
     customer.version += 1
     customer.updated_at = timezone.now()
     # Any change is use of the record: the retention clock (Safeguards 314.4(c)(6)) restarts.
@@ -377,10 +373,10 @@ def create_customer(
     """Take a new customer. Possible duplicates raise DuplicateCustomerError (with the
     matches) unless `allow_duplicate`; the override is recorded in the audit entry."""
     require_permission(actor, "customers.add_customer")
-    _require_rooftop(actor, rooftop.pk)
+    require_rooftop(actor, rooftop.pk)
     values, errors = _normalise(data, rooftop)
     values.setdefault("country", phone_country(rooftop))
-    customer = Customer(rooftop=rooftop, created_by=_user(actor), **values)
+    customer = Customer(rooftop=rooftop, created_by=person_or_none(actor), **values)
     _check_identity(customer, errors)
     matches = find_duplicates(rooftop, values)
     if matches and not allow_duplicate:
@@ -393,15 +389,8 @@ def create_customer(
     if matches:
         changes["created_despite_duplicates"] = [None, [m.pk for m in matches]]
     audit.record(actor, "customers.create_customer", customer, changes)
-    _screen(actor, customer)
-    return customer
-
-
-def _screen(actor: Any, customer: Customer) -> None:
-    """OFAC screening of a new name, when a list is loaded (forecourt/customers/ofac.py)."""
-    from forecourt.customers.actions_compliance import screen_after_change
-
     screen_after_change(actor, customer)
+    return customer
 
 
 @transaction.atomic
@@ -412,11 +401,11 @@ def update_customer(
     *,
     expected_version: int | None = None,
 ) -> Customer:
-    """Change a customer's details. A stale `expected_version` raises VersionConflict.
+    """Change a customer's details. A stale `expected_version` raises CustomerVersionConflict.
     Consent flags given here are recorded like `record_consent` (source: in person)."""
     locked = _lock(actor, customer, "customers.change_customer")
     if expected_version is not None and expected_version != locked.version:
-        raise VersionConflict(locked.version)
+        raise CustomerVersionConflict(locked.version)
     if locked.merged_into_id is not None:
         raise ValidationError({"__all__": "This customer was merged; edit the surviving record."})
     values, errors = _normalise(data, locked.rooftop)
@@ -431,10 +420,10 @@ def update_customer(
     for channel, name in CONSENT_FIELDS.items():
         if name in changes:
             _add_consent_row(actor, locked, channel, values[name], ConsentSource.IN_PERSON)
-    _save(locked, list(values))
+    save_customer(locked, list(values))
     audit.record(actor, "customers.update_customer", locked, changes)
     if any(name in changes for name in (*NAME_FIELDS, "kind")):
-        _screen(actor, locked)
+        screen_after_change(actor, locked)
     return locked
 
 
@@ -453,7 +442,7 @@ def record_consent(
     row = _add_consent_row(actor, locked, channel, bool(granted), source, note)
     before = getattr(locked, name)
     setattr(locked, name, bool(granted))
-    _save(locked, [name])
+    save_customer(locked, [name])
     audit.record(
         actor,
         "customers.record_consent",
@@ -477,132 +466,3 @@ def note_customer_activity(customer: Customer | int, at: dt.datetime | None = No
     Customer.objects.filter(pk=pk, last_activity_at__lt=moment).update(last_activity_at=moment)
     if isinstance(customer, Customer) and customer.last_activity_at < moment:
         customer.last_activity_at = moment
-
-
-# --- merge ---------------------------------------------------------------------------
-
-# Filled on the survivor from the duplicate when the survivor's are blank, as one block
-# (an address is never assembled from two people's halves).
-_FILL_SINGLE = (
-    "first_name",
-    "middle_name",
-    "last_name",
-    "business_name",
-    *PHONE_FIELDS,
-    *SENSITIVE_FIELDS,
-    "assigned_salesperson_id",
-)
-
-
-def reverse_relations() -> list[Any]:
-    """Every foreign key that points at Customer, from any app (hidden ones too)."""
-    return [
-        rel
-        for rel in Customer._meta.get_fields(include_hidden=True)
-        if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)
-    ]
-
-
-def _move_related(survivor: Customer, duplicate: Customer) -> dict[str, int]:
-    moved: dict[str, int] = {}
-    for rel in reverse_relations():
-        model: type[models.Model] = rel.related_model
-        field_name = rel.field.name
-        rows = model._base_manager.filter(**{field_name: duplicate})
-        if model is Customer:
-            rows = rows.exclude(pk=survivor.pk)
-        try:
-            with transaction.atomic():
-                count = rows.update(**{field_name: survivor})
-        except IntegrityError:
-            raise ValidationError(
-                {
-                    "__all__": (
-                        f"Both customers have a {model._meta.verbose_name} that can exist only "
-                        "once per customer; resolve it before merging."
-                    )
-                }
-            ) from None
-        if count:
-            moved[f"{model._meta.label_lower}.{field_name}"] = count
-    return moved
-
-
-def _fill_blanks(survivor: Customer, duplicate: Customer) -> None:
-    for name in _FILL_SINGLE:
-        if getattr(survivor, name) in (None, "") and getattr(duplicate, name) not in (None, ""):
-            setattr(survivor, name, getattr(duplicate, name))
-    if not survivor.email and duplicate.email:
-        survivor.email = duplicate.email
-    elif not survivor.alt_email:
-        spare = [e for e in (duplicate.email, duplicate.alt_email) if e and e != survivor.email]
-        survivor.alt_email = spare[0] if spare else ""
-    if not any(getattr(survivor, name) for name in ADDRESS_FIELDS[:-1]):
-        for name in ADDRESS_FIELDS:
-            setattr(survivor, name, getattr(duplicate, name))
-    if duplicate.notes and duplicate.notes not in survivor.notes:
-        survivor.notes = "\n\n".join(n for n in (survivor.notes, duplicate.notes) if n)
-    survivor.tags = [*survivor.tags, *(t for t in duplicate.tags if t not in survivor.tags)]
-    survivor.last_activity_at = max(survivor.last_activity_at, duplicate.last_activity_at)
-    # Safety states are never lost by merging: a hold or a possible OFAC match carries over.
-    if duplicate.legal_hold and not survivor.legal_hold:
-        survivor.legal_hold = True
-        survivor.legal_hold_reason = duplicate.legal_hold_reason
-    if duplicate.ofac_status == OfacStatus.POSSIBLE_MATCH:
-        survivor.ofac_status = OfacStatus.POSSIBLE_MATCH
-
-
-def _latest_consents(survivor: Customer) -> None:
-    """After the histories join, each channel's most recent decision is the current one
-    (so an opt-out given on the duplicate after the survivor's consent is honoured)."""
-    for channel in Channel.values:
-        latest = (
-            CustomerConsent.objects.filter(customer=survivor, channel=channel)
-            .order_by("-recorded_at", "-id")
-            .first()
-        )
-        if latest is not None:
-            setattr(survivor, consent_field(channel), latest.granted)
-
-
-@transaction.atomic
-def merge_customers(actor: Any, survivor: Customer | int, duplicate: Customer | int) -> Customer:
-    """Fold `duplicate` into `survivor`: every record pointing at the duplicate (from any
-    app, found through Customer's reverse relations) moves to the survivor, blank survivor
-    fields are filled from the duplicate, and the duplicate stays as a pointer."""
-    require_permission(actor, "customers.merge_customer")
-    survivor_pk = survivor.pk if isinstance(survivor, Customer) else survivor
-    duplicate_pk = duplicate.pk if isinstance(duplicate, Customer) else duplicate
-    if survivor_pk == duplicate_pk:
-        raise ValidationError({"duplicate": "Choose two different customers."})
-    # Lock both rows in id order, so two merges of the same pair cannot deadlock.
-    rows = {
-        c.pk: c
-        for c in Customer.objects.select_for_update()
-        .filter(pk__in=[survivor_pk, duplicate_pk])
-        .order_by("pk")
-    }
-    if len(rows) != 2:
-        raise ValidationError({"duplicate": "One of the customers does not exist."})
-    kept, merged = rows[survivor_pk], rows[duplicate_pk]
-    _require_rooftop(actor, kept.rooftop_id)
-    if kept.rooftop_id != merged.rooftop_id:
-        raise ValidationError({"duplicate": "Only customers of the same rooftop can be merged."})
-    if kept.merged_into_id is not None or merged.merged_into_id is not None:
-        raise ValidationError({"duplicate": "One of these customers was already merged."})
-    if kept.anonymized_at is not None or merged.anonymized_at is not None:
-        raise ValidationError({"duplicate": "An anonymised customer cannot be merged."})
-    before = audit_snapshot(kept)
-    moved = _move_related(kept, merged)
-    _fill_blanks(kept, merged)
-    _latest_consents(kept)
-    _save(kept)
-    merged.merged_into = kept
-    merged.merged_at = timezone.now()
-    _save(merged, ["merged_into", "merged_at"])
-    changes = audit_changes(before, audit_snapshot(kept))
-    changes["merged_from"] = [None, merged.pk]
-    changes["moved_records"] = [None, moved]
-    audit.record(actor, "customers.merge_customer", kept, changes)
-    audit.record(actor, "customers.merged_into", merged, {"merged_into": [None, kept.pk]})
-    return kept

@@ -1,7 +1,8 @@
 """OFAC screening: the Treasury SDN list's file format, name normalisation and fuzzy matching.
 
-Nothing here writes: `actions_compliance.py` imports lists and records screenings; this
-module parses files, normalises names and scores a customer against the list in force.
+Nothing here writes: `actions/sdn_lists.py` imports lists and `actions/screening.py` records
+screenings; this module parses files, normalises names and scores a customer against the
+list in force.
 Method, threshold and their trade-offs: docs/compliance.md.
 
     parse_sdn(lines)          -> SdnRecord per row of sdn.csv (no header, 12 columns)
