@@ -621,7 +621,7 @@ class ForecourtConfig(BaseSettings):
     @field_validator("backup_schedule")
     @classmethod
     def _backup_schedule(cls, value: str) -> str:
-        from forecourt.core.scheduler import parse_schedule
+        from forecourt.core.schedules import parse_schedule
 
         parse_schedule(value)
         return value

@@ -14,7 +14,7 @@ import pytest
 from django.db import connection, connections
 
 from forecourt.core import scheduler
-from forecourt.core.backups.models import ScheduledJobRun
+from forecourt.core.models import ScheduledJobRun
 from forecourt.core.worker import ForecourtWorker
 
 is_postgres = "postgresql" in connection.settings_dict["ENGINE"]
