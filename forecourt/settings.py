@@ -52,7 +52,7 @@ INSTALLED_APPS = [
 ]
 
 if CONFIG.env == "test":
-    # A model with encrypted customer fields, for the encryption tests (no customers app yet).
+    # A model with encrypted fields of its own, so the encryption tests need no domain app.
     INSTALLED_APPS.append("forecourt.core.security.tests.encryption_app")
 
 MIDDLEWARE = [

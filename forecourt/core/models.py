@@ -95,6 +95,9 @@ class ScheduledJobRun(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    task_id = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="The task that runs this slot."
+    )
 
     class Meta:
         ordering = ["-slot"]

@@ -6,9 +6,11 @@ An app registers its jobs in its AppConfig.ready():
     register_job("inventory.feeds", "every 1h", publish_feeds)
 
 Every worker on every machine evaluates the same schedules; a job runs once per *slot* (the
-scheduled instant it is due for) because the worker that runs it must first insert the unique
-(job, slot) row of core.ScheduledJobRun. The database refuses the second insert, whichever
-worker, process or machine attempts it, so no lock service is needed.
+scheduled instant it is due for) because the worker that enqueues it must first insert the
+unique (job, slot) row of core.ScheduledJobRun. The database refuses the second insert,
+whichever worker, process or machine attempts it, so no lock service is needed. The claim and
+the job's task (`run_scheduled_job`) commit together; a worker then runs the task like any
+other, and a task whose worker is lost runs again (forecourt/core/worker.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.tasks import task
 from django.utils import timezone
 
 from forecourt.core.models import ScheduledJobRun
@@ -45,10 +48,6 @@ def register_job(name: str, schedule: str | Schedule, run: Callable[[], object])
     return job
 
 
-def unregister_job(name: str) -> None:
-    _REGISTRY.pop(name, None)
-
-
 def registered_jobs() -> list[ScheduledJob]:
     return sorted(_REGISTRY.values(), key=lambda job: job.name)
 
@@ -64,40 +63,70 @@ def claim(job_name: str, slot: datetime, worker_id: str) -> bool:
     return True
 
 
-def run_job(job: ScheduledJob, slot: datetime, worker_id: str) -> bool:
-    """Claim the slot and run the job; False when another worker had it already.
+@task(queue_name="maintenance")
+def run_scheduled_job(job_name: str, slot: str) -> str:
+    """The task a claimed slot becomes: run the job, record its outcome on its run row.
 
-    A failure is recorded on the run and logged, never raised: one failing job must not stop
-    the worker or the other jobs.
+    A failure is recorded and raised again, so the task's own status says FAILED too.
     """
-    if not claim(job.name, slot, worker_id):
-        return False
-    logger.info("scheduled job %s started (slot %s)", job.name, slot.isoformat())
-    status, error = ScheduledJobRun.Status.SUCCEEDED, ""
+    slot_at = datetime.fromisoformat(slot)
+    job = _REGISTRY.get(job_name)
+    logger.info("scheduled job %s started (slot %s)", job_name, slot)
     try:
+        if job is None:
+            raise LookupError(f"no scheduled job {job_name!r} is registered in this worker")
         job.run()
     except Exception as exc:
-        logger.exception("scheduled job %s failed", job.name)
-        status, error = ScheduledJobRun.Status.FAILED, f"{type(exc).__name__}: {exc}"
-    ScheduledJobRun.objects.filter(job=job.name, slot=slot).update(
+        logger.exception("scheduled job %s failed", job_name)
+        _finish(job_name, slot_at, ScheduledJobRun.Status.FAILED, f"{type(exc).__name__}: {exc}")
+        raise
+    _finish(job_name, slot_at, ScheduledJobRun.Status.SUCCEEDED, "")
+    return ScheduledJobRun.Status.SUCCEEDED.value
+
+
+def _finish(job_name: str, slot: datetime, status: str, error: str) -> None:
+    ScheduledJobRun.objects.filter(job=job_name, slot=slot).update(
         status=status, error=error[:2000], finished_at=timezone.now()
     )
+
+
+def enqueue_job(job: ScheduledJob, slot: datetime, worker_id: str) -> bool:
+    """Claim the slot and enqueue its task in one transaction; False when already claimed.
+
+    Both commit or neither does, so a claimed slot always has its task, and the task (not this
+    worker) runs the job: its status, and its re-run after a lost worker, are the task queue's.
+    """
+    with transaction.atomic():
+        if not claim(job.name, slot, worker_id):
+            return False
+        result = run_scheduled_job.enqueue(job.name, slot.isoformat())
+        ScheduledJobRun.objects.filter(job=job.name, slot=slot).update(task_id=str(result.id))
     return True
 
 
+def task_lost(task_id: str) -> None:
+    """The worker recovery gave up on `task_id`: its job run (if it is one) failed too."""
+    ScheduledJobRun.objects.filter(task_id=task_id, status=ScheduledJobRun.Status.RUNNING).update(
+        status=ScheduledJobRun.Status.FAILED,
+        error="WorkerLost: every worker that claimed it stopped",
+        finished_at=timezone.now(),
+    )
+
+
 def run_due_jobs(worker_id: str, now: datetime | None = None) -> list[str]:
-    """Run every job whose current slot nobody has claimed yet; the names this worker claimed."""
+    """Enqueue every job whose current slot nobody has claimed yet; the names this worker did."""
     now = now or timezone.now()
-    ran = []
+    enqueued = []
     for job in registered_jobs():
         slot = job.schedule.latest_due(now)
         if ScheduledJobRun.objects.filter(job=job.name, slot=slot).exists():
             continue  # cheap pre-check; claim() is what guarantees once
-        if run_job(job, slot, worker_id):
-            ran.append(job.name)
-    return ran
+        if enqueue_job(job, slot, worker_id):
+            enqueued.append(job.name)
+    return enqueued
 
 
 def prune_job_runs(older_than: timedelta = timedelta(days=90)) -> int:
+    """Forget job runs older than `older_than` (registered as a daily job in CoreConfig)."""
     deleted, _ = ScheduledJobRun.objects.filter(slot__lt=timezone.now() - older_than).delete()
     return deleted
