@@ -33,6 +33,11 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+# The old private name: inventory and customers call it and are restructured in parallel;
+# they switch to `jsonable`, then this goes.
+_jsonable = jsonable
+
+
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """The audited field values of `instance`, JSON-ready (FKs by id)."""
     names = fields or [f.attname for f in instance._meta.concrete_fields if not f.primary_key]
