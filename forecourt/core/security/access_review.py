@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from forecourt.accounts.models import User
 from forecourt.core.permissions import require_permission
 from forecourt.core.security.lockout import locked_usernames
 
@@ -29,9 +29,14 @@ IDLE_DAYS = 90
 CSV_COLUMNS = ["email", "full_name", "active", "roles", "rooftops", "mfa", "last_login", "locked"]
 
 
+def _users() -> Any:
+    """The user model's manager (accounts' scoped one), without core importing accounts."""
+    return get_user_model().objects
+
+
 @dataclass(frozen=True)
 class AccessRow:
-    user: User
+    user: Any  # the user model (settings.AUTH_USER_MODEL)
     roles: list[str]
     rooftops: list[str]
     mfa: str
@@ -48,9 +53,7 @@ def _mfa_status(user_id: int, totp_users: set[int], recovery_left: dict[int, int
 def review_rows(actor: Any) -> list[AccessRow]:
     require_permission(actor, "security.review_access")
     users = list(
-        User.objects.for_user(actor, "view")
-        .prefetch_related("groups", "rooftops")
-        .order_by("email")
+        _users().for_user(actor, "view").prefetch_related("groups", "rooftops").order_by("email")
     )
     ids = [u.pk for u in users]
     totp_users = set(
@@ -102,6 +105,8 @@ def review_csv(rows: list[AccessRow]) -> str:
 def idle_users(now: datetime | None = None, days: int = IDLE_DAYS) -> Any:
     """Active users with no sign-in for `days` (or none since being created that long ago)."""
     cutoff = (now or timezone.now()) - timedelta(days=days)
-    return User.objects.filter(is_active=True).filter(
-        Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
+    return (
+        _users()
+        .filter(is_active=True)
+        .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
     )

@@ -38,10 +38,9 @@ def has_confirmed_device(user: Any) -> bool:
 
 def is_demo_exempt(user: Any) -> bool:
     """Development-only: demo accounts may skip MFA (settings.FORECOURT_MFA_DEMO_EXEMPT)."""
-    from forecourt.accounts.demo import DEMO_DOMAIN
-
     email = str(getattr(user, "email", ""))
-    return bool(settings.FORECOURT_MFA_DEMO_EXEMPT) and email.endswith(f"@{DEMO_DOMAIN}")
+    domain = settings.FORECOURT_DEMO_EMAIL_DOMAIN
+    return bool(settings.FORECOURT_MFA_DEMO_EXEMPT) and email.endswith(f"@{domain}")
 
 
 def is_verified(user: Any) -> bool:

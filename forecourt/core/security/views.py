@@ -8,7 +8,7 @@ import logging
 from typing import Any, cast
 
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.forms import PasswordChangeForm
@@ -21,7 +21,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from forecourt.accounts.models import User
 from forecourt.core.security import access_review, actions, mfa, passkeys, reauth
 from forecourt.core.security.forms import (
     ConfirmTotpForm,
@@ -161,7 +160,7 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
 @never_cache
 @reauth.require_recent_auth
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(cast(User, request.user), request.POST or None)
+    form = PasswordChangeForm(cast(Any, request.user), request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = actions.change_password(form)  # ends the user's other sessions
         update_session_auth_hash(request, user)  # keeps this one, with a new key
@@ -265,8 +264,9 @@ def end_my_other_sessions(request: HttpRequest) -> HttpResponse:
 # --- admin: access review, ending others' sessions, unlock, MFA reset ------------------------
 
 
-def _managed_user(request: HttpRequest, pk: int) -> User:
-    return get_object_or_404(User.objects.for_user(request.user, "view"), pk=pk)
+def _managed_user(request: HttpRequest, pk: int) -> Any:
+    users: Any = get_user_model().objects
+    return get_object_or_404(users.for_user(request.user, "view"), pk=pk)
 
 
 @permission_required("security.review_access", raise_exception=True)
