@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 
 from forecourt.core.config.base import EnvironmentSettings, development_key
+from forecourt.core.schedules import parse_schedule
 
 MIN_BACKUP_KEY_LENGTH = 32
 
@@ -97,8 +98,6 @@ class BackupSettings(EnvironmentSettings):
     @field_validator("backup_schedule")
     @classmethod
     def _backup_schedule(cls, value: str) -> str:
-        from forecourt.core.schedules import parse_schedule
-
         parse_schedule(value)
         return value
 

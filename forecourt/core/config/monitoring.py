@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 
 from forecourt.core.config.base import CommaList, EnvironmentSettings, split_commas
+from forecourt.core.observability.conf import parse_business_hours
 
 
 class MonitoringSettings(EnvironmentSettings):
@@ -221,8 +223,6 @@ class MonitoringSettings(EnvironmentSettings):
     @field_validator("metrics_allowed_ips")
     @classmethod
     def _metrics_networks(cls, value: list[str]) -> list[str]:
-        import ipaddress
-
         for item in value:
             try:
                 ipaddress.ip_network(item, strict=False)
@@ -233,15 +233,11 @@ class MonitoringSettings(EnvironmentSettings):
     @field_validator("business_hours")
     @classmethod
     def _business_hours(cls, value: str) -> str:
-        from forecourt.core.observability.conf import parse_business_hours
-
         parse_business_hours(value, "mon")
         return value
 
     @field_validator("business_days")
     @classmethod
     def _business_days(cls, value: str, info: ValidationInfo) -> str:
-        from forecourt.core.observability.conf import parse_business_hours
-
         parse_business_hours(info.data.get("business_hours") or "00:00-23:59", value)
         return value

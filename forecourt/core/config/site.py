@@ -3,6 +3,7 @@ email, its public address and web processes."""
 
 from __future__ import annotations
 
+import zoneinfo
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -124,8 +125,6 @@ class SiteSettings(EnvironmentSettings):
     @field_validator("time_zone")
     @classmethod
     def _time_zone(cls, value: str) -> str:
-        import zoneinfo
-
         try:
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -258,3 +258,13 @@ def test_a_task_lost_with_every_worker_fails_after_the_last_claim(settings):
     run.refresh_from_db()
     assert run.status == ScheduledJobRun.Status.FAILED
     assert run.error == "WorkerLost: every worker that claimed it stopped"
+
+
+@pytest.mark.django_db
+def test_old_job_runs_are_pruned_daily():
+    assert "core.prune_job_runs" in {job.name for job in scheduler.registered_jobs()}
+    now = timezone.now()
+    ScheduledJobRun.objects.create(job="old", slot=now - timedelta(days=91), worker="w")
+    ScheduledJobRun.objects.create(job="recent", slot=now - timedelta(days=89), worker="w")
+    assert scheduler.prune_job_runs() == 1
+    assert list(ScheduledJobRun.objects.values_list("job", flat=True)) == ["recent"]
