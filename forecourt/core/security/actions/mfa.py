@@ -78,17 +78,22 @@ def regenerate_recovery_codes(request: HttpRequest) -> list[str]:
     return codes
 
 
-@transaction.atomic
-def remove_totp_device(request: HttpRequest, device: TOTPDevice) -> None:
-    """Remove an authenticator; with none left the user enrols again before anything else."""
+def _remove_factor(request: HttpRequest, model: type[Device], pk: Any, action: str) -> None:
+    """Remove one of the user's own second factors; recovery codes go with the last one."""
     reauth.require(request)
     user = request.user
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
-    audit.record(user, "security.remove_totp", device, {"name": [device.name, None]})
+    device = model.objects.select_for_update().get(pk=pk, user=user)
+    audit.record(user, action, device, {"name": [device.name, None]})
     device.delete()
     mfa.drop_recovery_codes_without_factor(user)
     end_sessions(user, keep_session_key=request.session.session_key, reason="mfa_changed")
     request.session.cycle_key()
+
+
+@transaction.atomic
+def remove_totp_device(request: HttpRequest, device: TOTPDevice) -> None:
+    """Remove an authenticator; with none left the user enrols again before anything else."""
+    _remove_factor(request, TOTPDevice, device.pk, "security.remove_totp")
 
 
 @transaction.atomic
@@ -118,11 +123,5 @@ def register_passkey(request: HttpRequest, helper: Any, state: dict[str, Any], d
 
 @transaction.atomic
 def remove_passkey(request: HttpRequest, device: WebAuthnCredential) -> None:
-    reauth.require(request)
-    user = request.user
-    device = WebAuthnCredential.objects.select_for_update().get(pk=device.pk, user=user)
-    audit.record(user, "security.remove_passkey", device, {"name": [device.name, None]})
-    device.delete()
-    mfa.drop_recovery_codes_without_factor(user)
-    end_sessions(user, keep_session_key=request.session.session_key, reason="mfa_changed")
-    request.session.cycle_key()
+    """Remove a passkey; with no factor left the user enrols again before anything else."""
+    _remove_factor(request, WebAuthnCredential, device.pk, "security.remove_passkey")
