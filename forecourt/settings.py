@@ -52,7 +52,7 @@ INSTALLED_APPS = [
 ]
 
 if CONFIG.env == "test":
-    # A model with encrypted customer fields, for the encryption tests (no customers app yet).
+    # A model with encrypted fields of its own, so the encryption tests need no domain app.
     INSTALLED_APPS.append("forecourt.core.security.tests.encryption_app")
 
 MIDDLEWARE = [
@@ -200,6 +200,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60  # reset links: single use (Django's tokens), one hour
 FORECOURT_MFA_DEMO_EXEMPT = CONFIG.mfa_demo_exempt_enabled  # development only
+FORECOURT_DEMO_EMAIL_DOMAIN = "demo.forecourt.test"  # the demo accounts (accounts/demo.py)
 OTP_TOTP_ISSUER = "Forecourt"
 OTP_TOTP_THROTTLE_FACTOR = 1  # failed codes wait 1, 2, 4, 8... seconds (django-otp)
 OTP_STATIC_THROTTLE_FACTOR = 1

@@ -9,7 +9,18 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from forecourt.accounts.models import ApiToken, Rooftop
         from forecourt.accounts.roles import sync_roles_after_migrate
+        from forecourt.accounts.views import rooftops_panel
+        from forecourt.core.dashboard import register_panel
+        from forecourt.core.security.passwords import register_context_words
+        from forecourt.core.security.reauth import register_token_credential
 
         # Later apps add models (and so permissions); keep the roles' grants current.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="forecourt-sync-roles")
+        # Core stays below accounts: it learns about rooftops and tokens through registries.
+        register_panel("accounts/_dashboard_rooftops.html", rooftops_panel, None, 0)
+        register_context_words(
+            lambda: (text for pair in Rooftop.objects.values_list("code", "name") for text in pair)
+        )
+        register_token_credential(ApiToken)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -12,7 +13,7 @@ from forecourt.accounts.roles import Role
 from forecourt.core.progress import progress
 
 DEMO_PASSWORD = "forecourt-demo-2026"  # noqa: S105 - printed on purpose; refused in production
-DEMO_DOMAIN = "demo.forecourt.test"
+DEMO_DOMAIN = settings.FORECOURT_DEMO_EMAIL_DOMAIN
 
 DEMO_ROOFTOPS = [
     {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -31,6 +31,11 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+def rooftops_panel(request: HttpRequest) -> dict[str, Any]:
+    """The dashboard's first panel: the rooftops this user works at (core/dashboard.py)."""
+    return {"rooftops": Rooftop.objects.for_user(request.user, "view")}
 
 
 def rooftop_list(request: HttpRequest) -> HttpResponse:

@@ -5,3 +5,9 @@ class CoreConfig(AppConfig):
     name = "forecourt.core"
     label = "core"
     verbose_name = "Forecourt core"
+
+    def ready(self) -> None:
+        # Importing the scheduler imports core's models: not before the app registry is ready.
+        from forecourt.core.scheduler import prune_job_runs, register_job
+
+        register_job("core.prune_job_runs", "04:10", prune_job_runs)

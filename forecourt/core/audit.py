@@ -18,7 +18,8 @@ from forecourt.core.request_context import current_client_ip, current_request_id
 _PLAIN = frozenset({str, int, bool, type(None)})
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """`value` as the audit log stores it: model instances by pk, Decimals and dates as text."""
     if type(value) in _PLAIN:
         return value
     if isinstance(value, models.Model):
@@ -28,14 +29,14 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list | tuple | set):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """The audited field values of `instance`, JSON-ready (FKs by id)."""
     names = fields or [f.attname for f in instance._meta.concrete_fields if not f.primary_key]
-    return {name: _jsonable(getattr(instance, name)) for name in names}
+    return {name: jsonable(getattr(instance, name)) for name in names}
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

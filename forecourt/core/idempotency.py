@@ -4,10 +4,7 @@ The client sends `Idempotency-Key: <unique string>` with a POST. The first reque
 is inserted in the same transaction as the write, so a concurrent duplicate (another app
 process) waits on the unique index and then replays the stored response; if the write fails,
 the key row rolls back with it and the client may retry. The same key with a different body
-is refused (422). Keys belong to the user who sent them.
-
-The table lives in the inventory app for now (IdempotencyKey) because core has no migration
-slot for it yet; nothing in it is inventory-specific.
+is refused (422). Keys belong to the user who sent them (core.IdempotencyKey).
 """
 
 from __future__ import annotations
@@ -21,6 +18,9 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from ninja.errors import HttpError
 
+from forecourt.core.api_responses import json_response, to_json_bytes
+from forecourt.core.models import IdempotencyKey
+
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 
@@ -32,24 +32,15 @@ def request_fingerprint(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
-def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> HttpResponse:
-    response = HttpResponse(
-        orjson.dumps(body), status=status, content_type="application/json", headers=headers
-    )
-    return response
-
-
 def idempotent(
     request: HttpRequest, run: Callable[[], tuple[int, Any, dict[str, str]]]
 ) -> HttpResponse:
     """Run `run` (returning status, JSON body, headers) at most once per key and user."""
-    from forecourt.inventory.models import IdempotencyKey
-
     user: Any = request.user
     key = request.headers.get(HEADER, "").strip()
     if not key:
         status, body, headers = run()
-        return json_response(status, body, headers)
+        return json_response(body, status, headers)
     if len(key) > MAX_KEY_LENGTH:
         raise HttpError(400, f"{HEADER} is longer than {MAX_KEY_LENGTH} characters.")
     fingerprint = request_fingerprint(request)
@@ -62,14 +53,12 @@ def idempotent(
             return _replay(request, key, fingerprint)
         status, body, headers = run()
         record.response_status = status
-        record.response_body = orjson.dumps({"body": body, "headers": headers})
+        record.response_body = to_json_bytes({"body": body, "headers": headers})
         record.save(update_fields=["response_status", "response_body"])
-    return json_response(status, body, headers)
+    return json_response(body, status, headers)
 
 
 def _replay(request: HttpRequest, key: str, fingerprint: str) -> HttpResponse:
-    from forecourt.inventory.models import IdempotencyKey
-
     user: Any = request.user
     record = IdempotencyKey.objects.filter(user=user, key=key).first()
     if record is None or not record.response_status:
@@ -80,4 +69,4 @@ def _replay(request: HttpRequest, key: str, fingerprint: str) -> HttpResponse:
         )
     stored = orjson.loads(bytes(record.response_body))
     headers = {**stored["headers"], "Idempotent-Replayed": "true"}
-    return json_response(record.response_status, stored["body"], headers)
+    return json_response(stored["body"], record.response_status, headers)

@@ -1,4 +1,4 @@
-"""The audit log: an append-only record of every business write."""
+"""Core's tables: the audit log, idempotency keys for API writes, scheduled-job claims."""
 
 from __future__ import annotations
 
@@ -59,3 +59,51 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The audit log is append-only: entries cannot be deleted.")
+
+
+class IdempotencyKey(models.Model):
+    """A replayable response for an `Idempotency-Key` (forecourt/core/idempotency.py)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(default=0)  # 0 until the response is set
+    response_body = models.BinaryField(default=b"")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ScheduledJobRun(models.Model):
+    """The claim of one scheduled slot of one job: unique, so a slot runs exactly once."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    job = models.CharField(max_length=100)
+    slot = models.DateTimeField(help_text="The scheduled instant this run is for.")
+    worker = models.CharField(max_length=100)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="The task that runs this slot."
+    )
+
+    class Meta:
+        ordering = ["-slot"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "slot"], name="scheduled_job_run_once_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.slot:%Y-%m-%d %H:%M} ({self.status})"

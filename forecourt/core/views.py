@@ -7,16 +7,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from forecourt.accounts.models import Rooftop
 from forecourt.core.dashboard import panels_for
 from forecourt.core.models import AuditEntry
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    rooftops = Rooftop.objects.for_user(request.user, "view")
-    return render(
-        request, "core/dashboard.html", {"rooftops": rooftops, "panels": panels_for(request)}
-    )
+    # Every panel, the user's rooftops first, comes from its app's registration.
+    return render(request, "core/dashboard.html", {"panels": panels_for(request)})
 
 
 @permission_required("core.view_auditentry", raise_exception=True)

@@ -443,25 +443,3 @@ class StockNumberSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rooftop_id}: {self.pattern}"
-
-
-class IdempotencyKey(models.Model):
-    """A replayable response for an `Idempotency-Key` (forecourt/core/idempotency.py).
-
-    Lives here until core has a migration of its own for it; nothing in it is inventory-specific.
-    """
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    request_hash = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField(default=0)  # 0 until the response is set
-    response_body = models.BinaryField(default=b"")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")
-        ]
-
-    def __str__(self) -> str:
-        return self.key

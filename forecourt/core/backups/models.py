@@ -1,4 +1,4 @@
-"""What the backups app remembers: each backup taken and verified, and scheduled-job claims."""
+"""What the backups app remembers: each backup taken and verified."""
 
 from __future__ import annotations
 
@@ -39,29 +39,3 @@ class BackupRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.status})"
-
-
-class ScheduledJobRun(models.Model):
-    """The claim of one scheduled slot of one job: unique, so a slot runs exactly once."""
-
-    class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
-
-    job = models.CharField(max_length=100)
-    slot = models.DateTimeField(help_text="The scheduled instant this run is for.")
-    worker = models.CharField(max_length=100)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RUNNING)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["-slot"]
-        constraints = [
-            models.UniqueConstraint(fields=["job", "slot"], name="scheduled_job_run_once_per_slot")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.job} @ {self.slot:%Y-%m-%d %H:%M} ({self.status})"

@@ -1,8 +1,9 @@
 """Task worker heartbeats: proof that something is draining the task queue.
 
-The worker (`forecourt worker`) calls `record_worker_heartbeat(name)` on every loop. Each
-worker keeps one row (`WorkerHeartbeat`); readiness fails when the newest row is older than
-WORKER_HEARTBEAT_MAX_AGE_SECONDS. A heartbeat also triggers the periodic resource sample
+The worker (`forecourt worker`) calls `record_worker_heartbeat(name)` from its beat thread
+(forecourt/core/worker.py). Each worker keeps one row (`WorkerHeartbeat`); readiness fails
+when the newest row is older than WORKER_HEARTBEAT_MAX_AGE_SECONDS, and a task claimed by a
+worker that silent is put back on the queue. A heartbeat also triggers the periodic resource sample
 (at most once a minute per host), so resource monitoring needs no separate scheduler.
 """
 

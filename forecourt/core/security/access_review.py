@@ -14,14 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from forecourt.accounts.models import User
-from forecourt.core import audit
 from forecourt.core.permissions import require_permission
 from forecourt.core.security.lockout import locked_usernames
 
@@ -31,9 +29,14 @@ IDLE_DAYS = 90
 CSV_COLUMNS = ["email", "full_name", "active", "roles", "rooftops", "mfa", "last_login", "locked"]
 
 
+def _users() -> Any:
+    """The user model's manager (accounts' scoped one), without core importing accounts."""
+    return get_user_model().objects
+
+
 @dataclass(frozen=True)
 class AccessRow:
-    user: User
+    user: Any  # the user model (settings.AUTH_USER_MODEL)
     roles: list[str]
     rooftops: list[str]
     mfa: str
@@ -50,9 +53,7 @@ def _mfa_status(user_id: int, totp_users: set[int], recovery_left: dict[int, int
 def review_rows(actor: Any) -> list[AccessRow]:
     require_permission(actor, "security.review_access")
     users = list(
-        User.objects.for_user(actor, "view")
-        .prefetch_related("groups", "rooftops")
-        .order_by("email")
+        _users().for_user(actor, "view").prefetch_related("groups", "rooftops").order_by("email")
     )
     ids = [u.pk for u in users]
     totp_users = set(
@@ -82,8 +83,7 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
 
 
-def review_csv(actor: Any) -> str:
-    rows = review_rows(actor)
+def review_csv(rows: list[AccessRow]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -99,40 +99,14 @@ def review_csv(actor: Any) -> str:
             "yes" if row.locked else "no",
         ]
         writer.writerow([_cell(v) for v in values])
-    audit.record(actor, "security.export_access_review", actor, {"rows": [None, len(rows)]})
     return out.getvalue()
 
 
 def idle_users(now: datetime | None = None, days: int = IDLE_DAYS) -> Any:
     """Active users with no sign-in for `days` (or none since being created that long ago)."""
     cutoff = (now or timezone.now()) - timedelta(days=days)
-    return User.objects.filter(is_active=True).filter(
-        Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
+    return (
+        _users()
+        .filter(is_active=True)
+        .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
     )
-
-
-@transaction.atomic
-def deactivate_idle_users(actor: Any = None, *, days: int = IDLE_DAYS) -> list[str]:
-    """Deactivate idle users (their sessions end with them); returns their emails.
-
-    `actor` None is the scheduled run ("system"); a person needs the permission.
-    """
-    if actor is not None:
-        require_permission(actor, "security.deactivate_idle_users")
-    deactivated = []
-    for user in idle_users(days=days).select_for_update():
-        user.is_active = False
-        user.save(update_fields=["is_active"])
-        audit.record(
-            actor,
-            "security.deactivate_idle_user",
-            user,
-            {"is_active": [True, False], "idle_days": [None, days]},
-        )
-        deactivated.append(user.email)
-    if deactivated:
-        logger.info(
-            "idle users deactivated",
-            extra={"event": "idle_users_deactivated", "count": len(deactivated)},
-        )
-    return deactivated

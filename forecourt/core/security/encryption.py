@@ -40,10 +40,6 @@ def current_key_id() -> str:
     return next(iter(_keys()))
 
 
-def is_encrypted(value: str) -> bool:
-    return value.startswith(f"{VERSION}:")
-
-
 def key_id_of(token: str) -> str:
     """The key id a stored value was encrypted with."""
     parts = token.split(":", 2)

@@ -22,14 +22,11 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from forecourt.core import audit
-from forecourt.core.permissions import require_permission
 from forecourt.core.security.models import AccountLockout
 
 logger = logging.getLogger("forecourt.security")
@@ -145,20 +142,6 @@ def lockout_response(
     """AXES_LOCKOUT_CALLABLE: one page for every lock, so it reveals nothing about the account."""
     context = {"cool_off_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)}
     return render(request, "security/locked_out.html", context, status=429)
-
-
-@transaction.atomic
-def unlock_account(actor: Any, user: Any) -> int:
-    """Clear every lock on `user`'s sign-in (ceiling and cool-offs); returns rows cleared."""
-    from axes.utils import reset
-
-    require_permission(actor, "security.unlock_account")
-    username = user.get_username().lower()
-    cleared, _ = AccountLockout.objects.filter(username=username).delete()
-    cleared += reset(username=username)
-    audit.record(actor, "security.unlock_account", user, {"locked": [True, False]})
-    logger.info("account unlocked", extra={"event": "account_unlocked", "user_id": user.pk})
-    return cleared
 
 
 def locked_usernames() -> set[str]:

@@ -1,6 +1,6 @@
 """Multi-factor authentication with django-otp: TOTP apps and one-time recovery codes.
 
-Every write here is an action (one transaction, audited). Verification goes through
+The writes are in actions/mfa.py (one transaction each, audited). Verification goes through
 django-otp, which locks the device row, refuses a code at or before the last accepted
 time step (replay) or outside one step of tolerance (stale), and throttles failures.
 """
@@ -10,31 +10,25 @@ from __future__ import annotations
 import base64
 import io
 import re
-import time
 from typing import Any
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest
 from django_otp import devices_for_user
 from django_otp import login as otp_login
-from django_otp import verify_token as otp_verify_token
 from django_otp.models import Device
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from django_otp_webauthn.models import WebAuthnCredential
 
-from forecourt.core import audit
 from forecourt.core.security import reauth
-from forecourt.core.security.sessions import end_sessions
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
-_TOTP_SHAPE = re.compile(r"^\d{6}$")
+TOTP_SHAPE = re.compile(r"^\d{6}$")
 PENDING_TOTP_KEY = "_forecourt_pending_totp_key"
 
 
@@ -44,10 +38,9 @@ def has_confirmed_device(user: Any) -> bool:
 
 def is_demo_exempt(user: Any) -> bool:
     """Development-only: demo accounts may skip MFA (settings.FORECOURT_MFA_DEMO_EXEMPT)."""
-    from forecourt.accounts.demo import DEMO_DOMAIN
-
     email = str(getattr(user, "email", ""))
-    return bool(settings.FORECOURT_MFA_DEMO_EXEMPT) and email.endswith(f"@{DEMO_DOMAIN}")
+    domain = settings.FORECOURT_DEMO_EMAIL_DOMAIN
+    return bool(settings.FORECOURT_MFA_DEMO_EXEMPT) and email.endswith(f"@{domain}")
 
 
 def is_verified(user: Any) -> bool:
@@ -84,7 +77,7 @@ def qr_code_data_uri(device: TOTPDevice) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def _new_recovery_codes(user: Any) -> list[str]:
+def new_recovery_codes(user: Any) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
@@ -99,62 +92,8 @@ def step_up(request: HttpRequest, device: Device) -> None:
     reauth.mark_recent_auth(request)
 
 
-@transaction.atomic
-def confirm_totp(request: HttpRequest, token: str) -> list[str] | None:
-    """Save the pending TOTP device once a code from the app matches; returns new recovery
-    codes, or None when the code is wrong. Ends the user's other sessions (MFA changed)."""
-    user = request.user
-    key = request.session.get(PENDING_TOTP_KEY)
-    token = token.strip()
-    if not isinstance(key, str) or not _TOTP_SHAPE.match(token):
-        return None
-    device = TOTPDevice(user=user, name=TOTP_DEVICE_NAME, key=key, confirmed=True)
-    generator = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    generator.time = time.time()
-    if not generator.verify(int(token), device.tolerance):
-        return None
-    device.last_t = generator.t()  # this code is now used: it cannot be replayed
-    device.save()
-    del request.session[PENDING_TOTP_KEY]
-    codes = _new_recovery_codes(user)
-    audit.record(user, "security.enrol_totp", device, {"confirmed": [False, True]})
-    step_up(request, device)
-    end_sessions(user, keep_session_key=request.session.session_key, reason="mfa_changed")
-    return codes
-
-
-def verify(request: HttpRequest, token: str) -> Device | None:
-    """Check a TOTP code or a recovery code for the signed-in user; step up on success.
-
-    Six digits go to the TOTP devices only, anything else to the recovery codes, so a
-    recovery code never counts as a failed TOTP attempt (and vice versa).
-    """
-    token = token.strip().replace(" ", "").lower()
-    user = request.user
-    device_class: type[Device] = TOTPDevice if _TOTP_SHAPE.match(token) else StaticDevice
-    for device in device_class.objects.filter(user=user, confirmed=True):
-        verified = otp_verify_token(user, device.persistent_id, token)
-        if verified is not None:
-            step_up(request, verified)
-            if isinstance(verified, StaticDevice):
-                audit.record(user, "security.use_recovery_code", verified)
-            return verified
-    return None
-
-
 def recovery_codes_left(user: Any) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
-
-
-@transaction.atomic
-def regenerate_recovery_codes(request: HttpRequest) -> list[str]:
-    reauth.require(request)
-    user = request.user
-    codes = _new_recovery_codes(user)
-    device = StaticDevice.objects.get(user=user)
-    audit.record(user, "security.regenerate_recovery_codes", device)
-    end_sessions(user, keep_session_key=request.session.session_key, reason="mfa_changed")
-    return codes
 
 
 def drop_recovery_codes_without_factor(user: Any) -> None:
@@ -164,31 +103,3 @@ def drop_recovery_codes_without_factor(user: Any) -> None:
         if model.objects.filter(user=user, confirmed=True).exists():
             return
     StaticDevice.objects.filter(user=user).delete()
-
-
-@transaction.atomic
-def remove_totp_device(request: HttpRequest, device: TOTPDevice) -> None:
-    """Remove an authenticator; with none left the user enrols again before anything else."""
-    reauth.require(request)
-    user = request.user
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
-    audit.record(user, "security.remove_totp", device, {"name": [device.name, None]})
-    device.delete()
-    drop_recovery_codes_without_factor(user)
-    end_sessions(user, keep_session_key=request.session.session_key, reason="mfa_changed")
-    request.session.cycle_key()
-
-
-@transaction.atomic
-def reset_mfa(actor: Any, user: Any) -> int:
-    """An admin clears a user's second factors (lost phone); they enrol again at next sign-in."""
-    from forecourt.core.permissions import require_permission
-
-    require_permission(actor, "security.unlock_account")
-    removed = 0
-    for model in (TOTPDevice, WebAuthnCredential, StaticDevice):
-        count, _ = model.objects.filter(user=user).delete()
-        removed += count
-    audit.record(actor, "security.reset_mfa", user, {"mfa_devices": ["removed", None]})
-    end_sessions(user, reason="mfa_reset")
-    return removed

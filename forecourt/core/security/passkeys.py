@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -31,10 +30,8 @@ from django_otp_webauthn.views import (
     CompleteCredentialRegistrationView,
 )
 
-from forecourt.core import audit
-from forecourt.core.security import mfa, reauth
+from forecourt.core.security import actions, mfa, reauth
 from forecourt.core.security.middleware import mfa_not_required
-from forecourt.core.security.sessions import end_sessions
 
 _library_logger = logging.getLogger("django_otp_webauthn")
 
@@ -64,30 +61,6 @@ def passkeys_of(user: Any) -> Any:
     return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at")
 
 
-@transaction.atomic
-def register(request: HttpRequest, helper: Any, state: dict[str, Any], data: Any) -> Any:
-    """Verify the browser's attestation and save the passkey (an MFA change)."""
-    reauth.require(request)
-    user = request.user
-    device = helper.register_complete(user=user, state=state, data=data)
-    audit.record(user, "security.register_passkey", device, {"name": [None, device.name]})
-    end_sessions(user, keep_session_key=request.session.session_key, reason="mfa_changed")
-    request.session.cycle_key()
-    return device
-
-
-@transaction.atomic
-def remove(request: HttpRequest, device: WebAuthnCredential) -> None:
-    reauth.require(request)
-    user = request.user
-    device = WebAuthnCredential.objects.select_for_update().get(pk=device.pk, user=user)
-    audit.record(user, "security.remove_passkey", device, {"name": [device.name, None]})
-    device.delete()
-    mfa.drop_recovery_codes_without_factor(user)
-    end_sessions(user, keep_session_key=request.session.session_key, reason="mfa_changed")
-    request.session.cycle_key()
-
-
 class _SudoForRegistration:
     request: HttpRequest
 
@@ -105,7 +78,7 @@ class CompleteRegistration(_SudoForRegistration, CompleteCredentialRegistrationV
         state = self.get_state()  # popped first: a challenge is never used twice
         data = self.request.data  # type: ignore[attr-defined]  # the parsed JSON body
         with rewrite_exceptions(logger=_library_logger):
-            device = register(self.request, self.get_helper(), state, data)
+            device = actions.register_passkey(self.request, self.get_helper(), state, data)
         return JsonResponse({"id": device.pk})
 
 

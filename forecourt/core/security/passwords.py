@@ -7,6 +7,7 @@ similarity to the user's attributes; these add a maximum and context-specific wo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -39,13 +40,22 @@ def _words(text: str) -> set[str]:
     return {w for w in re.split(r"[^a-z0-9]+", text.lower()) if len(w) >= MIN_CONTEXT_WORD}
 
 
-def context_words(user: Any = None) -> set[str]:
-    """The product words, the dealer's rooftop codes and names, and the user's email parts."""
-    from forecourt.accounts.models import Rooftop
+_CONTEXT_SOURCES: list[Callable[[], Iterable[str]]] = []
 
+
+def register_context_words(source: Callable[[], Iterable[str]]) -> None:
+    """Add texts whose words a password may not contain, e.g. accounts adds the dealer's
+    rooftop codes and names (AccountsConfig.ready), so core needs no import of accounts."""
+    if source not in _CONTEXT_SOURCES:
+        _CONTEXT_SOURCES.append(source)
+
+
+def context_words(user: Any = None) -> set[str]:
+    """The product words, every registered source's words, and the user's email parts."""
     words = set(PRODUCT_WORDS)
-    for code, name in Rooftop.objects.values_list("code", "name"):
-        words |= _words(code) | _words(name)
+    for source in _CONTEXT_SOURCES:
+        for text in source():
+            words |= _words(text)
     email = str(getattr(user, "email", "") or "")
     local, _, domain = email.partition("@")
     words |= _words(local) | _words(domain.rsplit(".", 1)[0])

@@ -13,7 +13,7 @@ Public API (stable: other apps use only these names)
 ``too_many_requests(request, decision) -> HttpResponse``
     The 429 (or 503) response for a refused decision.
 
-Tiers (limits from the RATE_LIMIT_* environment variables, see forecourt/core/config.py)
+Tiers (limits from the RATE_LIMIT_* environment variables, see forecourt/core/config/)
     global     every request per client IP, except /health/* (middleware)
     auth       unsafe requests to sign-in, password reset, MFA and re-authentication routes,
                per client IP (middleware); fails closed when the store is down

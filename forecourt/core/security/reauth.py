@@ -38,11 +38,19 @@ def has_recent_auth(request: HttpRequest) -> bool:
     return isinstance(at, int | float) and time.time() - at <= REAUTH_WINDOW_SECONDS
 
 
+_TOKEN_CREDENTIALS: list[type] = []
+
+
+def register_token_credential(credential: type) -> None:
+    """Declare a class whose instances, as `request.auth`, mean "authenticated by a token"
+    (accounts registers ApiToken in AccountsConfig.ready; core imports no accounts model)."""
+    if credential not in _TOKEN_CREDENTIALS:
+        _TOKEN_CREDENTIALS.append(credential)
+
+
 def is_session_authenticated(request: HttpRequest) -> bool:
     """True unless the request authenticated with an API token (request.auth is the token)."""
-    from forecourt.accounts.models import ApiToken
-
-    return not isinstance(getattr(request, "auth", None), ApiToken)
+    return not isinstance(getattr(request, "auth", None), tuple(_TOKEN_CREDENTIALS))
 
 
 def require(request: HttpRequest) -> None:

@@ -8,7 +8,7 @@ import logging
 from typing import Any, cast
 
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.forms import PasswordChangeForm
@@ -21,8 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from forecourt.accounts.models import User
-from forecourt.core.security import access_review, actions, lockout, mfa, passkeys, reauth
+from forecourt.core.security import access_review, actions, mfa, passkeys, reauth
 from forecourt.core.security.forms import (
     ConfirmTotpForm,
     OneTimeCodeForm,
@@ -58,7 +57,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     device = mfa.pending_totp_device(request)
     form = ConfirmTotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = mfa.confirm_totp(request, form.cleaned_data["code"])
+        codes = actions.confirm_totp(request, form.cleaned_data["code"])
         if codes is not None:
             messages.success(request, "Two-factor authentication is on.")
             return render(
@@ -85,7 +84,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         return redirect("security:mfa-setup")
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if mfa.verify(request, form.cleaned_data["code"]) is not None:
+        if actions.verify_second_factor(request, form.cleaned_data["code"]) is not None:
             return redirect(_safe_next(request))
         logger.info("mfa verification failed", extra={"event": "mfa_failed"})
         form.add_error("code", "That code is not right, or was already used.")
@@ -112,7 +111,7 @@ def mfa_manage(request: HttpRequest) -> HttpResponse:
 @require_POST
 @reauth.require_recent_auth
 def mfa_recovery_regenerate(request: HttpRequest) -> HttpResponse:
-    codes = mfa.regenerate_recovery_codes(request)
+    codes = actions.regenerate_recovery_codes(request)
     return render(
         request,
         "security/recovery_codes.html",
@@ -124,7 +123,7 @@ def mfa_recovery_regenerate(request: HttpRequest) -> HttpResponse:
 @reauth.require_recent_auth
 def mfa_device_remove(request: HttpRequest, pk: int) -> HttpResponse:
     device = get_object_or_404(TOTPDevice, pk=pk, user=request.user, confirmed=True)
-    mfa.remove_totp_device(request, device)
+    actions.remove_totp_device(request, device)
     messages.success(request, f"{device.name} removed.")
     return redirect("security:mfa-manage")
 
@@ -133,7 +132,7 @@ def mfa_device_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @reauth.require_recent_auth
 def passkey_remove(request: HttpRequest, pk: int) -> HttpResponse:
     device = get_object_or_404(passkeys.passkeys_of(request.user), pk=pk)
-    passkeys.remove(request, device)
+    actions.remove_passkey(request, device)
     messages.success(request, f"Passkey {device.name} removed.")
     return redirect("security:mfa-manage")
 
@@ -147,7 +146,7 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         password, code = form.cleaned_data["password"], form.cleaned_data["code"]
         confirmed = (password and request.user.check_password(password)) or (
-            code and mfa.verify(request, code) is not None
+            code and actions.verify_second_factor(request, code) is not None
         )
         if confirmed:
             reauth.mark_recent_auth(request)
@@ -161,7 +160,7 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
 @never_cache
 @reauth.require_recent_auth
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(cast(User, request.user), request.POST or None)
+    form = PasswordChangeForm(cast(Any, request.user), request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = actions.change_password(form)  # ends the user's other sessions
         update_session_auth_hash(request, user)  # keeps this one, with a new key
@@ -265,8 +264,9 @@ def end_my_other_sessions(request: HttpRequest) -> HttpResponse:
 # --- admin: access review, ending others' sessions, unlock, MFA reset ------------------------
 
 
-def _managed_user(request: HttpRequest, pk: int) -> User:
-    return get_object_or_404(User.objects.for_user(request.user, "view"), pk=pk)
+def _managed_user(request: HttpRequest, pk: int) -> Any:
+    users: Any = get_user_model().objects
+    return get_object_or_404(users.for_user(request.user, "view"), pk=pk)
 
 
 @permission_required("security.review_access", raise_exception=True)
@@ -283,7 +283,7 @@ def access_review_page(request: HttpRequest) -> HttpResponse:
 @permission_required("security.review_access", raise_exception=True)
 def access_review_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
-        access_review.review_csv(request.user), content_type="text/csv; charset=utf-8"
+        actions.export_access_review(request.user), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="access-review.csv"'
     response["Cache-Control"] = "no-store"
@@ -294,7 +294,7 @@ def access_review_export(request: HttpRequest) -> HttpResponse:
 @permission_required("security.deactivate_idle_users", raise_exception=True)
 @reauth.require_recent_auth
 def deactivate_idle(request: HttpRequest) -> HttpResponse:
-    emails = access_review.deactivate_idle_users(request.user)
+    emails = actions.deactivate_idle_users(request.user)
     messages.success(request, f"{len(emails)} idle user(s) deactivated.")
     return redirect("security:access-review")
 
@@ -316,7 +316,7 @@ def end_user_sessions(request: HttpRequest, pk: int) -> HttpResponse:
 @reauth.require_recent_auth
 def unlock_user(request: HttpRequest, pk: int) -> HttpResponse:
     user = _managed_user(request, pk)
-    lockout.unlock_account(request.user, user)
+    actions.unlock_account(request.user, user)
     messages.success(request, f"{user.email} can sign in again.")
     return redirect("security:access-review")
 
@@ -326,6 +326,6 @@ def unlock_user(request: HttpRequest, pk: int) -> HttpResponse:
 @reauth.require_recent_auth
 def reset_user_mfa(request: HttpRequest, pk: int) -> HttpResponse:
     user = _managed_user(request, pk)
-    mfa.reset_mfa(request.user, user)
+    actions.reset_mfa(request.user, user)
     messages.success(request, f"{user.email} will set up two-factor authentication again.")
     return redirect("security:access-review")

@@ -36,9 +36,9 @@ _OWN_SECTIONS = {"consent_history", "ofac_screenings", "merged_from"}
 def _value(obj: models.Model, field: models.Field[Any, Any], may_reveal: bool) -> Any:
     if isinstance(field, EncryptedField):
         if may_reveal:
-            return audit._jsonable(getattr(obj, field.attname))
+            return audit.jsonable(getattr(obj, field.attname))
         return field.mask(getattr(obj, field.attname))
-    return audit._jsonable(getattr(obj, field.attname))
+    return audit.jsonable(getattr(obj, field.attname))
 
 
 def record_dict(obj: models.Model, actor: Any) -> dict[str, Any]:
@@ -60,11 +60,11 @@ def _customer_fields(actor: Any, customer: Customer) -> dict[str, Any]:
             continue
         if field.name in SENSITIVE_FIELDS:
             if may_reveal and getattr(customer, field.name) not in (None, ""):
-                data[field.name] = audit._jsonable(reveal_field(actor, customer, field.name))
+                data[field.name] = audit.jsonable(reveal_field(actor, customer, field.name))
             else:
                 data[field.name] = masked(customer, field.name)
             continue
-        data[field.attname] = audit._jsonable(getattr(customer, field.attname))
+        data[field.attname] = audit.jsonable(getattr(customer, field.attname))
     data["display_name"] = customer.display_name
     return data
 
@@ -96,7 +96,7 @@ def customer_data(actor: Any, customer: Customer) -> dict[str, Any]:
             record_dict(row, actor) for row in customer.ofac_screenings.order_by("screened_at")
         ],
         "merged_records": [
-            {"id": row.pk, "merged_at": audit._jsonable(row.merged_at)}
+            {"id": row.pk, "merged_at": audit.jsonable(row.merged_at)}
             for row in customer.merged_from.order_by("merged_at")
         ],
         "related_records": _related_records(actor, customer),

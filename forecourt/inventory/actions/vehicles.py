@@ -204,7 +204,7 @@ def change_price(
         "inventory.change_price",
         locked,
         {
-            name: [audit._jsonable(before[name]), audit._jsonable(getattr(locked, name))]
+            name: [audit.jsonable(before[name]), audit.jsonable(getattr(locked, name))]
             for name in changed
         },
     )

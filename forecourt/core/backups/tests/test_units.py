@@ -10,7 +10,7 @@ import pytest
 from forecourt.core.backups import crypto
 from forecourt.core.backups.retention import backups_to_keep
 from forecourt.core.backups.storage import backup_time
-from forecourt.core.scheduler import parse_schedule
+from forecourt.core.schedules import parse_schedule
 
 KEY = b"k" * 40
 

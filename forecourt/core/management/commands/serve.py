@@ -1,10 +1,10 @@
 """forecourt serve: the production HTTP server, as the container runs it.
 
 granian serves forecourt.wsgi: HTTP parsing and keep-alive in Rust, one worker process per
-WEB_CONCURRENCY, one thread each. On the bench it answered the API's reads 15-40% faster
-than gunicorn's sync workers, which parse HTTP in Python and close every connection, and
-more threads per worker overlapped database waits but not Python, lengthening the tail
-(docs/performance.md). gunicorn stays usable: `gunicorn -c python:forecourt.gunicorn_conf
+WEB_CONCURRENCY, one thread each. It answered the API's reads faster than gunicorn's sync
+workers, which parse HTTP in Python and close every connection, and more threads per worker
+overlapped database waits but not Python, lengthening the tail (the measurements are in
+docs/performance.md). gunicorn stays usable: `gunicorn -c python:forecourt.gunicorn_conf
 forecourt.wsgi`.
 """
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from forecourt.accounts.roles import Role
 from forecourt.core.models import AuditEntry
 from forecourt.core.security import tasks
-from forecourt.core.security.access_review import deactivate_idle_users
+from forecourt.core.security.actions import deactivate_idle_users
 from forecourt.core.security.models import UserSession
 
 pytestmark = pytest.mark.django_db

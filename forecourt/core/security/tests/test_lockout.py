@@ -9,7 +9,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from forecourt.core.models import AuditEntry
-from forecourt.core.security.lockout import unlock_account
+from forecourt.core.security.actions import unlock_account
 from forecourt.core.security.models import AccountLockout
 from forecourt.core.testing import TEST_PASSWORD
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django_otp_webauthn.models import WebAuthnCredential
 
 from forecourt.core.models import AuditEntry
-from forecourt.core.security import mfa
+from forecourt.core.security import actions, mfa
 from forecourt.core.security.models import UserSession
 from forecourt.core.security.sessions import RECENT_AUTH_AT
 from forecourt.core.security.testing import confirmed_totp_device
@@ -138,7 +138,7 @@ def test_another_users_passkey_cannot_be_removed(client_for, salesperson, owner)
 
 def test_admin_mfa_reset_removes_passkeys(owner, salesperson):
     passkey_for(salesperson)
-    mfa.reset_mfa(owner, salesperson)
+    actions.reset_mfa(owner, salesperson)
     assert not WebAuthnCredential.objects.filter(user=salesperson).exists()
 
 

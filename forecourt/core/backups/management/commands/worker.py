@@ -15,6 +15,7 @@ class Command(BaseCommand):
         "Run background tasks (the database task queue) and scheduled jobs (backups, retention,"
         " and every job apps register). Run as many as you like on as many machines: each task"
         " and each scheduled slot runs once. SIGTERM finishes the task in hand, then exits."
+        " A task whose worker was killed runs again on a live worker."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -32,7 +33,9 @@ class Command(BaseCommand):
             help="Only run queued tasks, never scheduled jobs.",
         )
         parser.add_argument(
-            "--max-loops", type=int, default=None, help="Stop after this many passes (for tests)."
+            "--once",
+            action="store_true",
+            help="One pass (enqueue due jobs, run at most one task), then exit.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -42,5 +45,7 @@ class Command(BaseCommand):
             interval=options["interval"],
             scheduled_jobs=options["scheduled_jobs"],
         )
-        worker.install_signal_handlers()
-        worker.run(max_loops=options["max_loops"])
+        if options["once"]:
+            worker.run_once()
+        else:
+            worker.run()  # the library's loop; it handles SIGTERM/SIGINT itself

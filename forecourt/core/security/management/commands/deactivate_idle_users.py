@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from forecourt.core.security.access_review import IDLE_DAYS, deactivate_idle_users, idle_users
+from forecourt.core.security.access_review import IDLE_DAYS, idle_users
+from forecourt.core.security.actions import deactivate_idle_users
 
 
 class Command(BaseCommand):

@@ -1,8 +1,4 @@
-"""Security writes a person asks for from a page: one function each, audited, in a transaction.
-
-MFA enrolment and reset live in mfa.py and passkeys.py, lockouts in lockout.py: each of those
-functions is already a single audited operation next to the protocol code it depends on.
-"""
+"""Session and password writes: change a password, end one's own or a user's sessions."""
 
 from __future__ import annotations
 
