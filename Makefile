@@ -41,9 +41,10 @@ run: install ## Migrate, load demo data, serve on http://127.0.0.1:8000 with the
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/forecourt runserver 127.0.0.1:8000
 
-lint: install-dev ## ruff lint and format check
+lint: install-dev ## ruff lint and format check, the layer contract (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: install-dev ## mypy with django-stubs
 	$(BIN)/mypy forecourt

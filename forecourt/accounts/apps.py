@@ -9,10 +9,12 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from forecourt.accounts import demo as accounts_demo
         from forecourt.accounts.models import ApiToken, Rooftop
         from forecourt.accounts.roles import sync_roles_after_migrate
         from forecourt.accounts.views import rooftops_panel
         from forecourt.core.dashboard import register_panel
+        from forecourt.core.demo import register_logins, register_seeder
         from forecourt.core.security.passwords import register_context_words
         from forecourt.core.security.reauth import register_token_credential
 
@@ -24,3 +26,5 @@ class AccountsConfig(AppConfig):
             lambda: (text for pair in Rooftop.objects.values_list("code", "name") for text in pair)
         )
         register_token_credential(ApiToken)
+        register_seeder("accounts", accounts_demo.seed_demo, 0)
+        register_logins(accounts_demo.demo_logins)

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from forecourt.accounts.models import Country, Currency, Rooftop, User
 from forecourt.accounts.roles import Role
+from forecourt.core.demo import DemoLogin, DemoOptions
 from forecourt.core.progress import progress
 
 DEMO_PASSWORD = "forecourt-demo-2026"  # noqa: S105 - printed on purpose; refused in production
@@ -84,3 +85,15 @@ def seed_accounts() -> tuple[int, int]:
         user.rooftops.set([rooftops[code] for code in demo.rooftops])
         users_created += 1
     return rooftops_created, users_created
+
+
+def seed_demo(options: DemoOptions) -> str:
+    """The seed-demo step for accounts (core/demo.py)."""
+    rooftops, users = seed_accounts()
+    return f"Demo data: {rooftops} rooftop(s) and {users} user(s) added."
+
+
+def demo_logins() -> tuple[str, list[DemoLogin]]:
+    return DEMO_PASSWORD, [
+        DemoLogin(demo.role.value, demo.email, ", ".join(demo.rooftops)) for demo in DEMO_USERS
+    ]

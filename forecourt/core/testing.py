@@ -43,15 +43,6 @@ def run_at_once(work: Callable[[int], Any], workers: int) -> list[tuple[str, Any
     return outcomes
 
 
-def restore_roles() -> None:
-    """A transactional test flushes every table, the role groups included: put them back."""
-    from django.contrib.auth.models import Group, Permission
-
-    from forecourt.accounts.roles import sync_roles
-
-    sync_roles(Group, Permission)
-
-
 @contextmanager
 def _no_connection_recycling() -> Iterator[None]:
     # As Django's test client does: the test's transaction must survive the request.

@@ -2,7 +2,8 @@
 
 Lists never carry sensitive fields; the detail carries them masked for everyone. A caller
 whose role may reveal asks for one full value with POST /customers/{id}/reveal, which is
-audited and logged (pii.reveal_field): the detail itself never changes with the role.
+audited and logged (core.security.actions.reveal_field): the detail itself never
+changes with the role.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from forecourt.core.api_writes import run_action
 from forecourt.core.concurrency import expected_version
 from forecourt.core.idempotency import idempotent
 from forecourt.core.permissions import require_permission
-from forecourt.core.security.pii import masked, reveal_field
+from forecourt.core.security.actions.reveal import reveal_field
+from forecourt.core.security.pii import masked
 from forecourt.core.visibility import visible_or_404
 from forecourt.customers import actions
 from forecourt.customers.models import Customer

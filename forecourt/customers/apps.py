@@ -13,9 +13,12 @@ class CustomersConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: these modules import models, which Django loads only after every
         # app's config (a module-level import would run before the app registry is ready).
+        from forecourt.core.demo import register_seeder
         from forecourt.core.scheduler import register_job
+        from forecourt.customers import demo as customers_demo
         from forecourt.customers.compliance.actions import dispose_due_customers
 
         register_job(
             "customers.retention_disposal", RETENTION_SCHEDULE, dispose_due_customers.enqueue
         )
+        register_seeder("customers", customers_demo.seed_demo, 30)

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from forecourt.accounts.models import Rooftop, User
 from forecourt.core.db import bulk
+from forecourt.core.demo import DemoOptions
 from forecourt.core.progress import progress
 from forecourt.customers.consent import CONSENT_FIELDS
 from forecourt.customers.models import ConsentSource, Customer, CustomerConsent
@@ -242,3 +243,9 @@ def _record_consent_history() -> None:
                     )
                     for pk, created_at in batch
                 )
+
+
+def seed_demo(options: DemoOptions) -> str:
+    """The seed-demo step for customers (core/demo.py)."""
+    count = DEFAULT_DEMO_CUSTOMERS if options.customers is None else options.customers
+    return f"Demo customers: {seed_customers(count)} customer(s) added."

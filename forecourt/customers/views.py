@@ -1,6 +1,7 @@
 """Customer screens: list (htmx filters), detail, create, edit, consents, reveal and merge.
 Thin adapters over search.py and actions/; sensitive values only ever reach a page through
-`pii.reveal_field` (audited), one field per explicit POST. The compliance pages (OFAC,
+the audited reveal action (core.security.actions), one field per explicit POST. The
+compliance pages (OFAC,
 legal hold, retention, access export) are in compliance/views.py."""
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from forecourt.accounts.models import Rooftop
 from forecourt.core.forms import add_action_errors, filter_error
 from forecourt.core.htmx import is_htmx
 from forecourt.core.models import AuditEntry
-from forecourt.core.security.pii import masked, reveal_field
+from forecourt.core.security.actions.reveal import reveal_field
+from forecourt.core.security.pii import masked
 from forecourt.core.visibility import visible_or_404
 from forecourt.customers import actions, registry
 from forecourt.customers.contact import format_phone

@@ -10,7 +10,9 @@ class InventoryConfig(AppConfig):
         # Imported here, not at the top: these modules import the models, which Django
         # loads only after every app config (this module) is imported.
         from forecourt.core.dashboard import register_panel
+        from forecourt.core.demo import register_seeder
         from forecourt.core.scheduler import register_job
+        from forecourt.inventory import demo as inventory_demo
         from forecourt.inventory.actions import release_expired_holds
         from forecourt.inventory.dashboard import stock_summary
         from forecourt.inventory.media.feed import FEED_SCHEDULE, enqueue_all_feeds
@@ -20,3 +22,4 @@ class InventoryConfig(AppConfig):
         # A lapsed hold must not keep a unit off sale until someone tries to hold it again.
         register_job("inventory.expired_holds", "every 15m", release_expired_holds)
         register_panel("inventory/_dashboard.html", stock_summary, "inventory.view_vehicle", 10)
+        register_seeder("inventory", inventory_demo.seed_demo, 20)

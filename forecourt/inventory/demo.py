@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from forecourt.accounts.models import Rooftop
 from forecourt.core.db import bulk
+from forecourt.core.demo import DemoOptions
 from forecourt.core.progress import progress
 from forecourt.inventory.models import Vehicle
 from forecourt.inventory.vin import check_digit
@@ -213,3 +214,9 @@ def seed_vehicles(count: int, rooftops: list[Rooftop] | None = None) -> int:
     with transaction.atomic():
         bulk.copy_rows(Vehicle, rows, batch_size=BATCH)
     return missing
+
+
+def seed_demo(options: DemoOptions) -> str:
+    """The seed-demo step for inventory (core/demo.py)."""
+    count = DEFAULT_DEMO_VEHICLES if options.vehicles is None else options.vehicles
+    return f"Demo inventory: {seed_vehicles(count)} vehicle(s) added."

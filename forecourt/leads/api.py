@@ -23,7 +23,7 @@ from forecourt.core.api_writes import run_action
 from forecourt.core.concurrency import expected_version
 from forecourt.core.idempotency import idempotent
 from forecourt.core.permissions import sees_all_rooftops
-from forecourt.core.security.pii import reveal_field
+from forecourt.core.security.actions.reveal import reveal_field
 from forecourt.core.visibility import visible_or_404
 from forecourt.customers.contact import normalize_email, normalize_phone
 from forecourt.customers.models import ConsentSource, Customer

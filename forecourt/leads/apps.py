@@ -10,7 +10,9 @@ class LeadsConfig(AppConfig):
         # Imported here: these modules import models, which Django loads only after every
         # app's config (a module-level import would run before the app registry is ready).
         from forecourt.core.dashboard import register_panel
+        from forecourt.core.demo import register_seeder
         from forecourt.customers import registry as customers
+        from forecourt.leads import demo as leads_demo
         from forecourt.leads.actions import erase_personal_text
         from forecourt.leads.dashboard import leads_summary
         from forecourt.leads.retention import open_leads, open_test_drives
@@ -25,3 +27,4 @@ class LeadsConfig(AppConfig):
         customers.register_customer_section(
             "leads/_customer_timeline.html", "leads.view_activity", 10
         )
+        register_seeder("leads", leads_demo.seed_demo, 40)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from forecourt.accounts.models import Rooftop, User
 from forecourt.accounts.roles import Role
+from forecourt.core.demo import DemoOptions
 from forecourt.customers.actions import create_customer
 from forecourt.customers.models import Customer
 from forecourt.inventory.models import Status, Vehicle
@@ -118,3 +119,8 @@ def seed_leads(rooftops: list[Rooftop] | None = None, seed: int = 7) -> int:
     """Add demo leads to every rooftop that has none; returns how many were added."""
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     return sum(seed_rooftop(rooftop, rng) for rooftop in rooftops or Rooftop.objects.order_by("pk"))
+
+
+def seed_demo(options: DemoOptions) -> str:
+    """The seed-demo step for leads (core/demo.py)."""
+    return f"Demo leads: {seed_leads()} lead(s) added."

@@ -8,7 +8,7 @@ listed decrypts, and ``forecourt rotate-keys`` re-encrypts old values with the c
 Encrypted columns cannot be searched (each encryption is randomised). Exact lookup goes
 through a blind index: an HMAC-SHA256 of the normalised value under FIELD_HASH_KEY
 (see fields.BlindIndexField). Display goes through pii.masked(...); the full value is shown
-only by the audited pii.reveal_field(...).
+only by the audited reveal action (core/security/actions/reveal.py).
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ included without this module knowing them), plus the audit trail of the record. 
 itself is an audited action (`actions.access.export_customer`), which calls it.
 
 Sensitive values appear in full only for an actor who may reveal them, each read through
-`pii.reveal_field` (audited and logged like any reveal); anyone else gets the masks.
+the reveal action (core.security.actions.reveal_field: audited and logged like any
+reveal); anyone else gets the masks.
 Encrypted fields of related records are masked the same way; blind indexes never appear.
 """
 
@@ -25,8 +26,9 @@ from fpdf.enums import XPos, YPos
 
 from forecourt.core import audit
 from forecourt.core.models import AuditEntry
+from forecourt.core.security.actions.reveal import reveal_field
 from forecourt.core.security.fields import BlindIndexField, EncryptedField
-from forecourt.core.security.pii import masked, reveal_field, reveal_permission
+from forecourt.core.security.pii import masked, reveal_permission
 from forecourt.customers.models import SENSITIVE_FIELDS, Customer, reverse_relations
 
 # Shown in their own sections, not again among "related records".

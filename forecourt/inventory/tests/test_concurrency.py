@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from forecourt.core.testing import restore_roles
+from forecourt.accounts.testing import restore_roles
 from forecourt.core.testing import run_at_once as run_concurrently
 from forecourt.inventory import actions
 from forecourt.inventory.models import Vehicle, VehicleHold

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from forecourt.core.testing import restore_roles
+from forecourt.accounts.testing import restore_roles
 from forecourt.core.testing import run_at_once as run_concurrently
 from forecourt.inventory.tests.factories import receive
 from forecourt.leads import actions

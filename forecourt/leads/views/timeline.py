@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 from forecourt.accounts.models import User
 from forecourt.core.forms import add_action_errors
 from forecourt.core.htmx import is_htmx
-from forecourt.core.security.pii import masked, reveal_field
+from forecourt.core.security.actions.reveal import reveal_field
+from forecourt.core.security.pii import masked
 from forecourt.core.visibility import visible_or_404
 from forecourt.customers.models import Customer
 from forecourt.leads import actions

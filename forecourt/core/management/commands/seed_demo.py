@@ -1,17 +1,20 @@
-"""forecourt seed-demo: demo rooftops and one login per role (idempotent)."""
+"""forecourt seed-demo: every app's demo data and one login per role (idempotent).
+
+The apps register their seeders in `forecourt/core/demo.py`; this command runs them in order.
+"""
 
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from forecourt.accounts.demo import DEMO_PASSWORD, DEMO_USERS, seed_accounts
+from forecourt.core.demo import DemoOptions, demo_logins, seeders
 
 
 class Command(BaseCommand):
     help = (
-        "Load demo data: two rooftops (US and UK) and one user per role. Safe to run again: "
-        "it adds only what is missing. Refused in production."
+        "Load demo data: two rooftops (US and UK), one user per role and each department's "
+        "records. Safe to run again: it adds only what is missing. Refused in production."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -41,27 +44,18 @@ class Command(BaseCommand):
     ) -> None:
         if settings.FORECOURT_ENV == "production":
             raise CommandError("seed-demo is refused in production: it creates known passwords.")
-        rooftops, users = seed_accounts()
-        self.stdout.write(f"Demo data: {rooftops} rooftop(s) and {users} user(s) added.")
-        from forecourt.inventory.demo import DEFAULT_DEMO_VEHICLES, seed_vehicles
-
-        added = seed_vehicles(DEFAULT_DEMO_VEHICLES if vehicles is None else vehicles)
-        self.stdout.write(f"Demo inventory: {added} vehicle(s) added.")
-        from forecourt.customers.demo import DEFAULT_DEMO_CUSTOMERS, seed_customers
-
-        added = seed_customers(DEFAULT_DEMO_CUSTOMERS if customers is None else customers)
-        self.stdout.write(f"Demo customers: {added} customer(s) added.")
-        from forecourt.leads.demo import seed_leads
-
-        self.stdout.write(f"Demo leads: {seed_leads()} lead(s) added.")
-        if quiet_logins:
+        demo_options = DemoOptions(vehicles=vehicles, customers=customers)
+        for seeder in seeders():
+            self.stdout.write(seeder.seed(demo_options))
+        logins = demo_logins()
+        if quiet_logins or logins is None:
             return
+        password, rows = logins
         self.stdout.write("")
         self.stdout.write(
             self.style.MIGRATE_HEADING("Demo logins (password for all: ")
-            + DEMO_PASSWORD
+            + password
             + self.style.MIGRATE_HEADING(")")
         )
-        for demo in DEMO_USERS:
-            rooftops_text = ", ".join(demo.rooftops)
-            self.stdout.write(f"  {demo.role.value:<16} {demo.email:<36} {rooftops_text}")
+        for login in rows:
+            self.stdout.write(f"  {login.role:<16} {login.email:<36} {login.rooftops}")

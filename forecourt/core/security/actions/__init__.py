@@ -18,6 +18,7 @@ from forecourt.core.security.actions.mfa import (
     reset_mfa,
     verify_second_factor,
 )
+from forecourt.core.security.actions.reveal import reveal_field
 from forecourt.core.security.actions.sessions import (
     change_password,
     end_own_session,
@@ -36,6 +37,7 @@ __all__ = [
     "remove_passkey",
     "remove_totp_device",
     "reset_mfa",
+    "reveal_field",
     "unlock_account",
     "verify_second_factor",
 ]

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from forecourt.core.config import ConfigError, load_config, parse_field_keys
 from forecourt.core.models import AuditEntry
+from forecourt.core.security import actions as security_actions
 from forecourt.core.security import encryption, masking, pii
 from forecourt.core.security.fields import BlindIndexField
 from forecourt.core.security.tests.encryption_app.models import Applicant
@@ -149,7 +150,7 @@ def test_masked_display_uses_each_fields_mask(applicant):
 
 
 def test_reveal_is_permission_checked_and_audited(applicant, owner, salesperson):
-    assert pii.reveal_field(owner, applicant, "ssn") == "123-45-6789"
+    assert security_actions.reveal_field(owner, applicant, "ssn") == "123-45-6789"
     entry = AuditEntry.objects.get(action="reveal_field")
     assert entry.actor == owner
     assert entry.object_id == str(applicant.pk)
@@ -157,7 +158,7 @@ def test_reveal_is_permission_checked_and_audited(applicant, owner, salesperson)
     assert entry.changes == {"ssn": ["(masked)", "(revealed)"]}
     assert "6789" not in str(entry.changes)
     with pytest.raises(PermissionDenied):
-        pii.reveal_field(salesperson, applicant, "ssn")
+        security_actions.reveal_field(salesperson, applicant, "ssn")
     assert AuditEntry.objects.filter(action="reveal_field").count() == 1
 
 
@@ -165,7 +166,7 @@ def test_reveal_of_another_rooftops_customer_is_not_found(applicant, make_user, 
     outsider = make_user(rooftops=[other_rooftop])
     outsider.user_permissions.add(Permission.objects.get(codename="reveal_applicant"))
     with pytest.raises(Http404):
-        pii.reveal_field(outsider, applicant, "ssn")
+        security_actions.reveal_field(outsider, applicant, "ssn")
     assert not AuditEntry.objects.filter(action="reveal_field").exists()
 
 
