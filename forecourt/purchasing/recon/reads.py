@@ -107,13 +107,12 @@ def recon_report(
     averages = stage_averages(
         [t.stages for t in timings], [s.key for s in stages if not s.is_front_line]
     )
-    done = [t for t in timings]
     return ReconReport(
         vehicles=timings,
         stages=averages,
         bottleneck=bottleneck(averages),
-        estimate=sum((t.estimate for t in done), ZERO),
-        actual=sum((t.actual for t in done), ZERO),
+        estimate=sum((t.estimate for t in timings), ZERO),
+        actual=sum((t.actual for t in timings), ZERO),
     )
 
 

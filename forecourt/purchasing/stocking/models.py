@@ -237,6 +237,8 @@ class LenderStatement(models.Model):
     )
     imported_at = models.DateTimeField(default=timezone.now)
 
+    objects: ClassVar[FlooringQuerySet] = FlooringQuerySet.as_manager()  # type: ignore[assignment]
+
     class Meta:
         ordering = ["-statement_on", "-id"]
 

@@ -141,7 +141,8 @@ def test_uk_vat_treatment_per_vehicle(manager, uk):
     margin = buy(manager, uk, "8000.00", seller=private).lines.get()
     qualifying = buy(manager, uk, "12000.00", seller=fleet).lines.get()
     assert vat_treatment_for(margin.vehicle) == "margin"
-    assert margin.vat_amount == D("0.00") and margin.vehicle.acquisition_cost == D("8000.00")
+    assert margin.vat_amount == D("0.00")
+    assert margin.vehicle.acquisition_cost == D("8000.00")
     # VAT-qualifying: 12,000 includes 2,000 VAT (1/6), reclaimable: the unit cost 10,000.
     assert vat_treatment_for(qualifying.vehicle) == "standard"
     assert qualifying.vat_amount == D("2000.00")
@@ -235,7 +236,8 @@ def test_a_trade_in_purchase_for_deals(manager, uk):
     vehicle.refresh_from_db()
     assert vehicle.acquisition_cost == D("7250.00")
     assert vehicle.acquisition_source == "trade_in"
-    assert invoice.seller.customer == customer and invoice.our_number == "LEEDS-P00001"
+    assert invoice.seller.customer == customer
+    assert invoice.our_number == "LEEDS-P00001"
     assert vat_treatment_for(vehicle) == "margin"
     assert purchase_for(vehicle).price == D("7250.00")
 
