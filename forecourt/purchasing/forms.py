@@ -6,11 +6,13 @@ from typing import Any
 
 from django import forms
 
+from forecourt.accounts.models import Rooftop
 from forecourt.purchasing.models import (
     CHECKLIST,
     PaymentMethod,
     PaymentStatus,
     PurchaseLine,
+    Seller,
     SellerKind,
     VatTreatment,
 )
@@ -20,7 +22,7 @@ PURCHASE_ROWS = 3
 
 
 class SellerForm(forms.Form):
-    rooftop = forms.ModelChoiceField(queryset=None)
+    rooftop = forms.ModelChoiceField(queryset=Rooftop.objects.none())
     kind = forms.ChoiceField(choices=[c for c in SellerKind.choices if c[0] != SellerKind.PRIVATE])
     name = forms.CharField(max_length=200)
     contact_name = forms.CharField(max_length=120, required=False)
@@ -35,7 +37,7 @@ class SellerForm(forms.Form):
 
 
 class PurchaseForm(forms.Form):
-    seller = forms.ModelChoiceField(queryset=None)
+    seller = forms.ModelChoiceField(queryset=Seller.objects.none())
     purchased_on = forms.DateField(widget=DATE)
     seller_reference = forms.CharField(max_length=64, required=False, label="Seller's reference")
     payment_status = forms.ChoiceField(choices=PaymentStatus.choices, initial=PaymentStatus.UNPAID)

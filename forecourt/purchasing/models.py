@@ -214,7 +214,7 @@ class PurchaseLine(models.Model):
     @property
     def missing(self) -> list[str]:
         items = [
-            str(self._meta.get_field(name).verbose_name)
+            str(getattr(self._meta.get_field(name), "verbose_name", name))
             for name in CHECKLIST
             if not getattr(self, name)
         ]

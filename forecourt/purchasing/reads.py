@@ -15,7 +15,7 @@ from forecourt.purchasing.models import LineQuerySet, PurchaseLine, VatTreatment
 
 def purchase_for(vehicle: Vehicle | int) -> PurchaseLine | None:
     """The unit's latest purchase (its price, VAT, seller via .invoice.seller), or None."""
-    pk = getattr(vehicle, "pk", vehicle)
+    pk: int = vehicle.pk if isinstance(vehicle, Vehicle) else vehicle
     return (
         PurchaseLine.objects.filter(vehicle_id=pk)
         .select_related("invoice", "invoice__seller")

@@ -6,12 +6,14 @@ from typing import Any
 
 from django import forms
 
+from forecourt.accounts.models import User
+
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class MoveForm(forms.Form):
     stage = forms.ChoiceField()
-    owner = forms.ModelChoiceField(queryset=None, required=False)
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     due_on = forms.DateField(widget=DATE, required=False)
     notes = forms.CharField(required=False, max_length=500)
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -6,13 +6,14 @@ from typing import Any
 
 from django import forms
 
-from forecourt.purchasing.stocking.models import DayCountChoice
+from forecourt.accounts.models import Rooftop
+from forecourt.purchasing.stocking.models import DayCountChoice, Facility
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class FacilityForm(forms.Form):
-    rooftop = forms.ModelChoiceField(queryset=None)
+    rooftop = forms.ModelChoiceField(queryset=Rooftop.objects.none())
     lender = forms.CharField(max_length=120)
     name = forms.CharField(max_length=120)
     department = forms.CharField(max_length=60, required=False)
@@ -45,7 +46,7 @@ class FacilityForm(forms.Form):
 
 
 class FloorForm(forms.Form):
-    facility = forms.ModelChoiceField(queryset=None)
+    facility = forms.ModelChoiceField(queryset=Facility.objects.none())
     floored_on = forms.DateField(widget=DATE, required=False)
     advance = forms.DecimalField(decimal_places=2, required=False)
 
