@@ -26,6 +26,8 @@ from forecourt.inventory import actions as inventory
 from forecourt.inventory.models import AcquisitionSource, CostKind, Status, Vehicle
 from forecourt.purchasing.common import check_version, money, require_rooftop
 from forecourt.purchasing.common import user_or_none as _user
+from forecourt.purchasing.condition.actions import decide_appraisal
+from forecourt.purchasing.condition.models import Appraisal, AppraisalStatus
 from forecourt.purchasing.models import (
     CHECKLIST,
     PaymentMethod,
@@ -515,5 +517,41 @@ def update_arrival(actor: Any, line: PurchaseLine | int, **fields: Any) -> Purch
     return locked
 
 
+@transaction.atomic
+def purchase_from_appraisal(
+    actor: Any,
+    appraisal: Appraisal | int,
+    *,
+    seller: Seller,
+    price: Decimal | str | None = None,
+    **line: Any,
+) -> PurchaseInvoice:
+    """The appraised unit bought: a purchase of one vehicle at the offer (or `price`), the
+    appraisal closed as bought and linked to its purchase line."""
+    found = Appraisal.objects.get(pk=getattr(appraisal, "pk", appraisal))
+    vehicle = {
+        k: v
+        for k, v in {
+            "vin": found.vin,
+            "year": found.year,
+            "make": found.make,
+            "model": found.model,
+            "odometer": found.odometer,
+        }.items()
+        if v not in (None, "")
+    }
+    invoice = record_purchase(
+        actor,
+        found.rooftop,
+        seller=seller,
+        lines=[{**vehicle, "price": found.offer if price is None else price, **line}],
+    )
+    decide_appraisal(
+        actor, found, outcome=AppraisalStatus.PURCHASED, purchase_line=invoice.lines.get()
+    )
+    return invoice
+
+
+from forecourt.purchasing.condition.actions import *  # noqa: E402, F403
 from forecourt.purchasing.recon.actions import *  # noqa: E402, F403
 from forecourt.purchasing.stocking.actions import *  # noqa: E402, F403
