@@ -33,6 +33,7 @@ from forecourt.inventory.forms import (
 )
 from forecourt.inventory.models import Condition, Status, Vehicle, VehicleHold
 from forecourt.inventory.search import SORT_FIELDS, BadQuery, VehicleFilters, search, sees_costs
+from forecourt.inventory.vehicle_panels import vehicle_panels_for
 from forecourt.inventory.vin import get_decoder
 
 SORTABLE_COLUMNS = [
@@ -167,7 +168,9 @@ def vehicle_bulk(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 def vehicle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     vehicle = _visible(request, pk)
-    return render(request, "inventory/vehicle_detail.html", _detail_context(request, vehicle))
+    context = _detail_context(request, vehicle)
+    context["vehicle_panels"] = vehicle_panels_for(request, vehicle)
+    return render(request, "inventory/vehicle_detail.html", context)
 
 
 def _next_statuses(vehicle: Vehicle) -> list[Status]:

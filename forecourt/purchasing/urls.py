@@ -1,6 +1,7 @@
 from django.urls import URLPattern, path
 
 from forecourt.purchasing import views
+from forecourt.purchasing.condition import views as condition
 from forecourt.purchasing.recon import views as recon
 from forecourt.purchasing.stocking import views as stocking
 
@@ -33,4 +34,21 @@ urlpatterns: list[URLPattern] = [
     path("recon/<int:pk>/work/", recon.work_item_add, name="work-item-add"),
     path("recon/work/<int:pk>/", recon.work_item_update, name="work-item-update"),
     path("vehicles/<int:vehicle_id>/recon/", recon.recon_start, name="recon-start"),
+    # Appraisals and condition reports
+    path("appraisals/", condition.appraisal_list, name="appraisal-list"),
+    path("appraisals/<int:pk>/", condition.appraisal_detail, name="appraisal-detail"),
+    path("appraisals/<int:pk>/decide/", condition.appraisal_decide, name="appraisal-decide"),
+    path("vehicles/<int:vehicle_id>/condition/", condition.report_new, name="report-new"),
+    path("condition-reports/<int:pk>/", condition.report_detail, name="report-detail"),
+    path("condition-reports/<int:pk>/report.pdf", condition.report_pdf, name="report-pdf"),
+    path(
+        "condition-reports/<int:pk>/photos/<slug:marker_id>",
+        condition.report_photo,
+        name="report-photo",
+    ),
+    path(
+        "condition-reports/<int:pk>/compare/<int:other_pk>/",
+        condition.report_compare,
+        name="report-compare",
+    ),
 ]

@@ -49,7 +49,7 @@ MAX_MARKERS = 200
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 # Tread depth limits: new tyres have about 8 mm (UK) or 10/32 inch (US); a little headroom.
-TREAD_LIMIT = {Country.GB: Decimal("12"), Country.US: Decimal("20")}
+TREAD_LIMIT: dict[str, Decimal] = {Country.GB: Decimal("12"), Country.US: Decimal("20")}
 
 
 def _markers(raw: Any) -> list[dict[str, Any]]:

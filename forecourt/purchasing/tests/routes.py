@@ -43,6 +43,14 @@ EXPECTED: dict[str, str] = {
     "purchasing:work-item-add": POST_ONLY,
     "purchasing:work-item-update": POST_ONLY,
     "purchasing:recon-start": POST_ONLY,
+    "purchasing:appraisal-list": APPRAISALS,
+    "purchasing:appraisal-detail": APPRAISALS,
+    "purchasing:appraisal-decide": POST_ONLY,
+    "purchasing:report-new": "purchasing.add_conditionreport",
+    "purchasing:report-detail": REPORTS,
+    "purchasing:report-pdf": REPORTS,
+    "purchasing:report-photo": REPORTS,
+    "purchasing:report-compare": REPORTS,
     # API
     "api:list_sellers": "purchasing.view_seller",
     "api:list_purchases": PURCHASES,
@@ -92,7 +100,8 @@ MODEL_BY_SEGMENT: dict[str, str] = {
     "appraisals": "purchasing.Appraisal",
     "condition-reports": "purchasing.ConditionReport",
 }
-PLAIN_VALUES: dict[str, str] = {}
+MODEL_BY_PARAM["other_pk"] = "purchasing.ConditionReport"
+PLAIN_VALUES: dict[str, str] = {"marker_id": "m1"}
 
 
 def populate(owner: Any, rooftop: Any) -> None:
@@ -140,3 +149,16 @@ def populate(owner: Any, rooftop: Any) -> None:
     )
     order = actions.start_recon(owner, reconditioned)
     actions.add_work_item(owner, order, description="Valet", estimate="80")
+    actions.create_appraisal(
+        owner,
+        rooftop,
+        vin=make_vin(),
+        grade="good",
+        acv="5000",
+        offer="4800",
+        expires_on=timezone.localdate() + timedelta(days=7),
+    )
+    dent = {"id": "m1", "view": "left", "x": 100, "y": 80, "type": "dent", "severity": "minor"}
+    actions.record_condition_report(
+        owner, floored, occasion="purchase", signed_name="Route", markers=[dent]
+    )
