@@ -17,6 +17,7 @@ from forecourt.customers.api_compliance import router as compliance_router
 from forecourt.inventory.api import router as inventory_router
 from forecourt.leads.api import router as leads_router
 from forecourt.purchasing.api import router as purchasing_router
+from forecourt.purchasing.condition.api import router as condition_router
 from forecourt.purchasing.recon.api import router as recon_router
 from forecourt.purchasing.stocking.api import router as stocking_router
 
@@ -50,4 +51,5 @@ api.add_router("/", leads_router)
 api.add_router("/", purchasing_router)
 api.add_router("/", stocking_router)
 api.add_router("/", recon_router)
+api.add_router("/", condition_router)
 api.add_router("/security", security_router)

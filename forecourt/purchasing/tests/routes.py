@@ -74,6 +74,12 @@ EXPECTED: dict[str, str] = {
     "api:decide_work_item": POST_ONLY,
     "api:complete_work_item": POST_ONLY,
     "api:recon_numbers": RECON,
+    "api:list_appraisals": APPRAISALS,
+    "api:get_appraisal": APPRAISALS,
+    "api:decide_appraisal": POST_ONLY,
+    "api:create_condition_report": POST_ONLY,
+    "api:get_condition_report": REPORTS,
+    "api:compare_condition_reports": REPORTS,
 }
 MODEL_BY_PARAM: dict[str, str] = {
     "purchase_id": "purchasing.PurchaseInvoice",
@@ -101,6 +107,7 @@ MODEL_BY_SEGMENT: dict[str, str] = {
     "condition-reports": "purchasing.ConditionReport",
 }
 MODEL_BY_PARAM["other_pk"] = "purchasing.ConditionReport"
+MODEL_BY_PARAM["other_report_id"] = "purchasing.ConditionReport"
 PLAIN_VALUES: dict[str, str] = {"marker_id": "m1"}
 
 

@@ -13,7 +13,7 @@ from forecourt.core.observability.models import Alert
 from forecourt.core.testing import bearer
 from forecourt.inventory import actions as inventory
 from forecourt.inventory.models import Vehicle
-from forecourt.inventory.tests.factories import make_vin
+from forecourt.inventory.tests.factories import make_vin, receive
 from forecourt.purchasing import actions
 from forecourt.purchasing.models import PurchaseInvoice
 
@@ -176,3 +176,75 @@ def test_other_rooftops_objects_are_not_found(api, make_user, other_rooftop, tok
     assert api.get("/purchasing/incoming").status_code == 200
     reader = Api(token_for(make_user(Role.SALESPERSON)))
     assert reader.get("/purchasing/facilities").status_code == 403
+
+
+def test_condition_reports_and_appraisals_through_the_api(api, manager, rooftop):
+    vehicle = receive(manager, rooftop)
+    dent = {"view": "left", "x": 100, "y": 80, "type": "dent", "severity": "minor"}
+    outside = api.post(
+        "/purchasing/condition-reports",
+        {
+            "vehicle_id": vehicle.pk,
+            "occasion": "purchase",
+            "signed_name": "Pat",
+            "markers": [{**dent, "x": 640}],
+        },
+    )
+    assert outside.status_code == 422
+    assert outside.json()["error"]["fields"] == [
+        {"field": "markers", "message": "Marker 1 is outside the diagram."}
+    ]
+    first = api.post(
+        "/purchasing/condition-reports",
+        {
+            "vehicle_id": vehicle.pk,
+            "occasion": "purchase",
+            "signed_name": "Pat",
+            "markers": [dent],
+            "tyres": {"front_left": "7"},
+        },
+    ).json()
+    second = api.post(
+        "/purchasing/condition-reports",
+        {
+            "vehicle_id": vehicle.pk,
+            "occasion": "delivery",
+            "signed_name": "Sam",
+            "markers": [dent, {**dent, "view": "top", "y": 240, "type": "chip"}],
+            "tyres": {"front_left": "6"},
+        },
+    ).json()
+    comparison = api.get(
+        f"/purchasing/condition-reports/{second['id']}/compare/{first['id']}"
+    ).json()
+    assert [m["type"] for m in comparison["new"]] == ["chip"]
+    assert comparison["tyres"][0] == {"wheel": "front_left", "earlier": "7", "later": "6"}
+    appraisal = api.post(
+        "/purchasing/appraisals",
+        {
+            "rooftop_id": rooftop.pk,
+            "vin": make_vin(),
+            "year": 2019,
+            "make": "VW",
+            "model": "Golf",
+            "grade": "fair",
+            "acv": "7000.00",
+            "offer": "6500.00",
+            "expires_on": (timezone.localdate() + timedelta(days=3)).isoformat(),
+            "recon_estimate": {"body": "400.00"},
+            "comparables": [{"source": "Cars.com", "price": "9995.00"}],
+        },
+    )
+    assert appraisal.status_code == 201, appraisal.content
+    seller = api.post(
+        "/purchasing/sellers", {"rooftop_id": rooftop.pk, "kind": "wholesaler", "name": "W"}
+    )
+    bought = api.post(
+        f"/purchasing/appraisals/{appraisal.json()['id']}/decision",
+        {"outcome": "purchased", "seller_id": seller.json()["id"]},
+    )
+    assert bought.status_code == 201, bought.content
+    assert bought.json()["lines"][0]["price"] == "6500.00"
+    assert (
+        api.get(f"/purchasing/appraisals/{appraisal.json()['id']}").json()["status"] == "purchased"
+    )
