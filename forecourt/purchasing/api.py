@@ -68,27 +68,7 @@ def seller_dict(seller: Seller) -> dict[str, Any]:
 
 
 def line_dict(line: PurchaseLine) -> dict[str, Any]:
-    plain = (
-        "id",
-        "vehicle_id",
-        "price",
-        "vat_treatment",
-        "vat_amount",
-        "buyer_fee",
-        "transport_fee",
-        "title_received",
-        "lien_holder",
-        "lien_payoff",
-        "expected_on",
-        "transport",
-        "coming_from",
-        "arrived_on",
-        "has_keys",
-        "has_second_key",
-        "has_registration_document",
-        "has_service_history",
-        "has_inspection",
-    )
+    plain = ("id", "vehicle_id", *actions.LINE_FIELDS)
     return {
         **{name: getattr(line, name) for name in plain},
         "vin": line.vehicle.vin,

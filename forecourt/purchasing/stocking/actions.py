@@ -247,16 +247,7 @@ def floor_vehicle(
             flooring.save()
     except IntegrityError:
         raise ValidationError({"vehicle": "This vehicle is already floored."}) from None
-    if locked.flooring_fee:
-        inventory.add_cost(
-            actor,
-            unit,
-            kind=CostKind.OTHER,
-            amount=locked.flooring_fee,
-            vendor=locked.lender,
-            incurred_on=floored_on,
-            description="Floor-plan fee",
-        )
+    _post_fee(actor, flooring, locked.flooring_fee, floored_on, "Floor-plan fee")
     audit.record(
         actor,
         "purchasing.floor_vehicle",
@@ -265,6 +256,20 @@ def floor_vehicle(
         rooftop_id=locked.rooftop_id,
     )
     return flooring
+
+
+def _post_fee(actor: Any, flooring: Flooring, amount: Decimal, on: date, label: str) -> None:
+    """A lender's fee for a unit becomes one of its added costs (inventory's action)."""
+    if amount:
+        inventory.add_cost(
+            actor,
+            flooring.vehicle_id,
+            kind=CostKind.OTHER,
+            amount=amount,
+            vendor=flooring.facility.lender,
+            incurred_on=on,
+            description=label,
+        )
 
 
 def _lock_flooring(actor: Any, flooring: Flooring | int) -> Flooring:
@@ -339,16 +344,7 @@ def pay_curtailment(
     payment = _pay(
         actor, locked, PaymentKind.CURTAILMENT, value, paid_on or timezone.localdate(), reference
     )
-    if locked.facility.curtailment_fee:
-        inventory.add_cost(
-            actor,
-            locked.vehicle_id,
-            kind=CostKind.OTHER,
-            amount=locked.facility.curtailment_fee,
-            vendor=locked.facility.lender,
-            incurred_on=payment.paid_on,
-            description="Curtailment fee",
-        )
+    _post_fee(actor, locked, locked.facility.curtailment_fee, payment.paid_on, "Curtailment fee")
     return payment
 
 
@@ -380,16 +376,7 @@ def pay_off(
     if locked.status == FlooringStatus.OPEN:
         _accrue_locked(locked, paid_on - timedelta(days=1))
     payment = _pay(actor, locked, PaymentKind.PAYOFF, value, paid_on, reference)
-    if locked.facility.payoff_fee:
-        inventory.add_cost(
-            actor,
-            locked.vehicle_id,
-            kind=CostKind.OTHER,
-            amount=locked.facility.payoff_fee,
-            vendor=locked.facility.lender,
-            incurred_on=paid_on,
-            description="Floor-plan payoff fee",
-        )
+    _post_fee(actor, locked, locked.facility.payoff_fee, paid_on, "Floor-plan payoff fee")
     return payment
 
 
