@@ -29,6 +29,7 @@ urlpatterns: list[URLPattern] = [
     # Recon
     path("recon/", recon.recon_board, name="recon-board"),
     path("recon/numbers/", recon.recon_numbers, name="recon-numbers"),
+    path("recon/stages/", recon.recon_stages, name="recon-stages"),
     path("recon/<int:pk>/", recon.recon_detail, name="recon-detail"),
     path("recon/<int:pk>/move/", recon.recon_move, name="recon-move"),
     path("recon/<int:pk>/work/", recon.work_item_add, name="work-item-add"),

@@ -15,6 +15,15 @@ VIEW_HEIGHT = 160
 HEIGHT = VIEW_HEIGHT * 3
 
 
+Polygon = list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Shapes:
+    body: Polygon
+    windows: list[Polygon]
+
+
 @dataclass(frozen=True)
 class View:
     key: str
@@ -24,12 +33,45 @@ class View:
     def contains(self, x: float, y: float) -> bool:
         return 0 <= x <= WIDTH and self.top <= y <= self.top + VIEW_HEIGHT
 
-    @property
-    def body(self) -> tuple[int, int, int, int]:
-        """The car's body (x, y, width, height): the part of the view that is the car."""
-        if self.key == "top":
-            return (60, self.top + 30, 480, 100)
-        return (40, self.top + 50, 520, 70)
+    def shapes(self) -> Shapes:
+        """The car's outline and windows in diagram coordinates (front to the left on the
+        left side and from above, to the right on the right side)."""
+        body, windows = (TOP_BODY, TOP_WINDOWS) if self.key == "top" else (SIDE_BODY, SIDE_WINDOWS)
+        mirror = self.key == "right"
+        return Shapes(
+            body=[self._place(p, mirror) for p in body],
+            windows=[[self._place(p, mirror) for p in w] for w in windows],
+        )
+
+    def _place(self, point: tuple[int, int], mirror: bool) -> tuple[int, int]:
+        x, y = point
+        return (WIDTH - x if mirror else x, self.top + y)
+
+
+# Outlines in a view's own coordinates (0-600 across, 0-160 down).
+SIDE_BODY = [
+    (40, 120),
+    (40, 88),
+    (60, 72),
+    (170, 64),
+    (220, 30),
+    (385, 30),
+    (450, 64),
+    (535, 70),
+    (560, 88),
+    (560, 120),
+]
+SIDE_WINDOWS = [
+    [(228, 62), (250, 38), (300, 38), (300, 62)],
+    [(310, 62), (310, 38), (380, 38), (425, 62)],
+]
+TOP_BODY = [(70, 30), (530, 30), (555, 45), (555, 115), (530, 130), (70, 130), (45, 115), (45, 45)]
+TOP_WINDOWS = [
+    [(185, 42), (230, 48), (230, 112), (185, 118)],
+    [(420, 48), (455, 42), (455, 118), (420, 112)],
+]
+SIDE_WHEELS = [(150, 120), (450, 120)]
+TOP_WHEELS = [(150, 28), (450, 28), (150, 132), (450, 132)]
 
 
 VIEWS = (
@@ -53,9 +95,11 @@ def view_at(x: float, y: float) -> View | None:
 
 
 def wheels(view: View) -> list[tuple[int, int]]:
-    """Wheel centres of a side view (the top view shows tyres as the body's corners)."""
-    if view.key == "top":
-        x, y, w, h = view.body
-        return [(x + 90, y - 6), (x + w - 90, y - 6), (x + 90, y + h + 6), (x + w - 90, y + h + 6)]
-    x, y, w, h = view.body
-    return [(x + 110, y + h), (x + w - 110, y + h)]
+    """Wheel centres in diagram coordinates."""
+    centres = TOP_WHEELS if view.key == "top" else SIDE_WHEELS
+    return [view._place(c, view.key == "right") for c in centres]
+
+
+def points(shape: list[tuple[int, int]]) -> str:
+    """An SVG `points` attribute."""
+    return " ".join(f"{x},{y}" for x, y in shape)

@@ -26,15 +26,16 @@ def render_condition_report(report: ConditionReport) -> bytes:
     left, top = pdf.l_margin, pdf.get_y() + 2
     pdf.set_draw_color(60)
     for view in VIEWS:
-        x, y, w, h = view.body
-        pdf.rect(left + x * scale, top + y * scale, w * scale, h * scale, round_corners=True)
+        shapes = view.shapes()
+        for cx, cy in wheels(view):
+            pdf.circle(left + cx * scale, top + cy * scale, 20 * scale)
+        for shape in (shapes.body, *shapes.windows):
+            pdf.polygon([(left + x * scale, top + y * scale) for x, y in shape])
         pdf.set_font("Helvetica", "", 7)
         pdf.text(left + 2, top + (view.top + 10) * scale, view.label)
-        for cx, cy in wheels(view):
-            pdf.circle(left + cx * scale, top + cy * scale, 9 * scale)
     for number, marker in enumerate(report.markers, start=1):
         pdf.set_fill_color(SEVERITY_GREY.get(marker["severity"], 80))
-        pdf.circle(left + marker["x"] * scale, top + marker["y"] * scale, 7 * scale, style="DF")
+        pdf.circle(left + marker["x"] * scale, top + marker["y"] * scale, 13 * scale, style="DF")
         pdf.set_font("Helvetica", "B", 6)
         pdf.text(left + (marker["x"] + 7) * scale, top + (marker["y"] - 6) * scale, str(number))
     pdf.set_y(top + HEIGHT * scale + 4)

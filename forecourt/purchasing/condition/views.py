@@ -28,6 +28,7 @@ from forecourt.purchasing.condition.diagram import (
     VIEW_HEIGHT,
     VIEWS,
     WIDTH,
+    points,
     wheels,
 )
 from forecourt.purchasing.condition.documents import render_condition_report
@@ -43,7 +44,18 @@ from forecourt.purchasing.models import Seller
 
 def diagram_context(markers: list[dict[str, Any]]) -> dict[str, Any]:
     """What _diagram.html draws: the views, their wheels and the numbered markers."""
-    views = [{"view": v, "body": v.body, "wheels": wheels(v), "label_y": v.top + 18} for v in VIEWS]
+    views = []
+    for view in VIEWS:
+        shapes = view.shapes()
+        views.append(
+            {
+                "view": view,
+                "body": points(shapes.body),
+                "windows": [points(w) for w in shapes.windows],
+                "wheels": wheels(view),
+                "label_y": view.top + 18,
+            }
+        )
     numbered = [{**m, "number": n} for n, m in enumerate(markers, start=1)]
     geometry = [{"key": v.key, "top": v.top, "height": VIEW_HEIGHT, "width": WIDTH} for v in VIEWS]
     return {

@@ -32,3 +32,16 @@ class WorkItemForm(forms.Form):
 
 class CompleteForm(forms.Form):
     actual = forms.DecimalField(decimal_places=2)
+
+
+class StageForm(forms.Form):
+    key = forms.SlugField(
+        max_length=32, help_text="A short name, e.g. valet. An existing one renames or moves it."
+    )
+    name = forms.CharField(max_length=60)
+    position = forms.IntegerField(min_value=1)
+    due_days = forms.IntegerField(min_value=0, initial=2, label="Business days expected")
+
+
+class ApprovalLimitForm(forms.Form):
+    approval_limit = forms.DecimalField(decimal_places=2, label="Approval needed above")

@@ -16,11 +16,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from forecourt.accounts.models import Rooftop, User
+from forecourt.core.forms import add_action_errors
 from forecourt.core.visibility import visible_or_404
 from forecourt.inventory.models import Vehicle
 from forecourt.purchasing.recon import actions
-from forecourt.purchasing.recon.forms import CompleteForm, MoveForm, WorkItemForm
-from forecourt.purchasing.recon.models import ReconOrder, WorkItem
+from forecourt.purchasing.recon.forms import (
+    ApprovalLimitForm,
+    CompleteForm,
+    MoveForm,
+    StageForm,
+    WorkItemForm,
+)
+from forecourt.purchasing.recon.models import ReconOrder, ReconSettings, WorkItem
 from forecourt.purchasing.recon.reads import board, recon_report, vehicle_timing
 
 REPORT_DAYS = 90
@@ -155,3 +162,35 @@ def recon_numbers(request: HttpRequest) -> HttpResponse:
         "rooftops": Rooftop.objects.for_user(request.user, "view"),
     }
     return render(request, "purchasing/recon_numbers.html", context)
+
+
+@permission_required("purchasing.view_reconstage", raise_exception=True)
+def recon_stages(request: HttpRequest) -> HttpResponse:
+    """A rooftop's stages and approval limit; changing them needs change_reconstage."""
+    rooftop = _rooftop(request)
+    stage_form = StageForm(request.POST if "key" in request.POST else None)
+    limit_form = ApprovalLimitForm(request.POST if "approval_limit" in request.POST else None)
+    if request.method == "POST":
+        try:
+            if stage_form.is_bound and stage_form.is_valid():
+                actions.configure_stage(request.user, rooftop, **stage_form.cleaned_data)
+                return redirect(reverse("purchasing:recon-stages") + f"?rooftop={rooftop.pk}")
+            if limit_form.is_bound and limit_form.is_valid():
+                actions.set_approval_limit(
+                    request.user, rooftop, limit_form.cleaned_data["approval_limit"]
+                )
+                return redirect(reverse("purchasing:recon-stages") + f"?rooftop={rooftop.pk}")
+        except ValidationError as error:
+            add_action_errors(stage_form if stage_form.is_bound else limit_form, error)
+    limit = ReconSettings.objects.filter(rooftop=rooftop).first()
+    context = {
+        "rooftop": rooftop,
+        "stages": actions.ensure_stages(rooftop),
+        "stage_form": stage_form,
+        "limit_form": limit_form,
+        "limit": limit.approval_limit
+        if limit
+        else ReconSettings._meta.get_field("approval_limit").default,
+    }
+    status = 422 if stage_form.errors or limit_form.errors else 200
+    return render(request, "purchasing/recon_stages.html", context, status=status)

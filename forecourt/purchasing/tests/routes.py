@@ -38,6 +38,7 @@ EXPECTED: dict[str, str] = {
     "purchasing:floor-vehicle": POST_ONLY,
     "purchasing:recon-board": RECON,
     "purchasing:recon-numbers": RECON,
+    "purchasing:recon-stages": "purchasing.view_reconstage",
     "purchasing:recon-detail": RECON,
     "purchasing:recon-move": POST_ONLY,
     "purchasing:work-item-add": POST_ONLY,

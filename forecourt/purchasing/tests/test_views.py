@@ -10,7 +10,7 @@ from forecourt.accounts.models import Country, Currency
 from forecourt.accounts.roles import Role
 from forecourt.customers.actions import create_customer
 from forecourt.inventory.models import Status, Vehicle
-from forecourt.inventory.tests.factories import make_vin
+from forecourt.inventory.tests.factories import make_vin, receive
 from forecourt.purchasing import actions
 from forecourt.purchasing.models import PurchaseInvoice, SellerKind
 from forecourt.purchasing.recon.models import ReconOrder
@@ -138,3 +138,54 @@ def test_private_seller_invoice_pdf_on_the_rooftop_paper(
     body = response.content
     assert body.startswith(b"%PDF")
     assert b"/MediaBox [0 0 595.28 841.89]" in body  # A4
+
+
+def test_condition_pages_pdf_and_comparison(client, manager, rooftop):
+    vehicle = receive(manager, rooftop)
+    dent = {"id": "m1", "view": "left", "x": 150, "y": 90, "type": "dent", "severity": "minor"}
+    first = actions.record_condition_report(
+        manager, vehicle, occasion="purchase", signed_name="Pat", markers=[dent]
+    )
+    second = actions.record_condition_report(
+        manager,
+        vehicle,
+        occasion="delivery",
+        signed_name="Sam",
+        markers=[dent, {**dent, "id": "m2", "view": "right", "y": 400, "type": "rust"}],
+    )
+    detail = client.get(reverse("purchasing:report-detail", args=[second.pk]))
+    assert detail.status_code == 200
+    assert detail.content.decode().count('class="marker marker-minor') == 2
+    pdf = client.get(reverse("purchasing:report-pdf", args=[first.pk]))
+    assert pdf.content.startswith(b"%PDF")
+    assert b"/MediaBox [0 0 612.00 792.00]" in pdf.content  # Letter for a US rooftop
+    page = client.get(
+        reverse("purchasing:report-compare", args=[second.pk, first.pk])
+    ).content.decode()
+    assert "rust (minor) on the right" in page
+    vehicle_page = client.get(
+        reverse("inventory:vehicle-detail", args=[vehicle.pk])
+    ).content.decode()
+    assert "Buying, recon and condition" in vehicle_page
+    assert reverse("purchasing:report-detail", args=[first.pk]) in vehicle_page
+
+
+def test_overdue_incoming_stands_out_on_the_dashboard(client, manager, rooftop):
+    actions.record_purchase(
+        manager,
+        rooftop,
+        seller=auction(manager, rooftop),
+        lines=[
+            {
+                "vin": make_vin(),
+                "year": 2020,
+                "make": "Kia",
+                "model": "Rio",
+                "price": "5000",
+                "expected_on": date(2020, 1, 1),
+            }
+        ],
+    )
+    page = client.get(reverse("core:dashboard")).content.decode()
+    assert "1 overdue" in page
+    assert "Not arrived, Keys" in page

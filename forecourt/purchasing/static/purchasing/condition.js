@@ -40,11 +40,11 @@
     var dot = document.createElementNS(NS, "circle");
     dot.setAttribute("cx", data.x);
     dot.setAttribute("cy", data.y);
-    dot.setAttribute("r", "10");
+    dot.setAttribute("r", "13");
     var label = document.createElementNS(NS, "text");
     label.setAttribute("x", data.x);
     label.setAttribute("y", data.y);
-    label.setAttribute("dy", "4");
+    label.setAttribute("dy", "5");
     label.setAttribute("text-anchor", "middle");
     group.appendChild(dot);
     group.appendChild(label);
