@@ -16,6 +16,10 @@ from forecourt.customers.api import router as customers_router
 from forecourt.customers.compliance.api import router as compliance_router
 from forecourt.inventory.api import router as inventory_router
 from forecourt.leads.api import router as leads_router
+from forecourt.purchasing.api import router as purchasing_router
+from forecourt.purchasing.condition.api import router as condition_router
+from forecourt.purchasing.recon.api import router as recon_router
+from forecourt.purchasing.stocking.api import router as stocking_router
 
 
 class ForecourtAPI(NinjaAPI):
@@ -44,4 +48,8 @@ api.add_router("/", inventory_router)
 api.add_router("/", customers_router)
 api.add_router("/", compliance_router)
 api.add_router("/", leads_router)
+api.add_router("/", purchasing_router)
+api.add_router("/", stocking_router)
+api.add_router("/", recon_router)
+api.add_router("/", condition_router)
 api.add_router("/security", security_router)

@@ -38,6 +38,15 @@ _WORK_WITH_CUSTOMERS = [
     "leads.change_*",
 ]
 
+# Appraising trade-ins and recording their condition (docs/purchasing.md "Roles").
+_APPRAISE = [
+    "purchasing.view_appraisal",
+    "purchasing.add_appraisal",
+    "purchasing.change_appraisal",
+    "purchasing.view_conditionreport",
+    "purchasing.add_conditionreport",
+]
+
 ROLE_GRANTS: dict[Role, list[str]] = {
     Role.OWNER: ["*"],
     Role.GENERAL_MANAGER: [
@@ -49,6 +58,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "inventory.*",
         "customers.*",
         "leads.*",
+        "purchasing.*",
         "sales.*",
         "service.*",
         "parts.*",
@@ -60,6 +70,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "inventory.*",
         "customers.*",
         "leads.*",
+        "purchasing.*",
         "sales.*",
     ],
     Role.SALESPERSON: [
@@ -71,19 +82,37 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "inventory.change_vehicle_price",
         "inventory.change_vehicle_status",
         *_WORK_WITH_CUSTOMERS,
+        *_APPRAISE,
         "sales.view_*",
         "sales.add_*",
         "sales.change_*",
     ],
     Role.FI_MANAGER: [_ROOFTOP, "inventory.view_*", "customers.*", "leads.view_*", "sales.*"],
     Role.SERVICE_ADVISOR: [_ROOFTOP, "inventory.view_*", *_WORK_WITH_CUSTOMERS, "service.*"],
-    Role.TECHNICIAN: [_ROOFTOP, "inventory.view_*", "service.view_*", "service.work_*"],
+    Role.TECHNICIAN: [
+        _ROOFTOP,
+        "inventory.view_*",
+        "service.view_*",
+        "service.work_*",
+        # Reconditioning: see the board, move cars, add work and condition reports.
+        "purchasing.view_recon*",
+        "purchasing.view_workitem",
+        "purchasing.change_reconorder",
+        "purchasing.add_workitem",
+        "purchasing.view_conditionreport",
+        "purchasing.add_conditionreport",
+    ],
     Role.PARTS: [_ROOFTOP, "inventory.view_*", "service.view_*", "parts.*"],
     Role.ACCOUNTANT: [
         _ROOFTOP,
         "core.view_auditentry",
         "inventory.view_*",
         "inventory.view_vehicle_cost",  # inventory valuation
+        "purchasing.view_*",
+        # Stocking finance and paying sellers (docs/stocking.md).
+        "purchasing.*_flooring",
+        "purchasing.*_lenderstatement",
+        "purchasing.change_purchaseinvoice",
         "sales.view_*",
         "service.view_*",
         "accounting.*",
@@ -93,6 +122,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "inventory.view_*",
         "customers.view_*",
         "leads.view_*",
+        "purchasing.view_*",
         "sales.view_*",
         "service.view_*",
         "parts.view_*",

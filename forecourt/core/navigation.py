@@ -25,6 +25,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Customers", "customers:customer-list", "customers.view_customer"),
     NavItem("Leads", "leads:lead-board", "leads.view_lead"),
     NavItem("My day", "leads:my-day", "leads.view_lead"),
+    NavItem("Buying", "purchasing:purchase-list", "purchasing.view_purchaseinvoice"),
+    NavItem("Recon", "purchasing:recon-board", "purchasing.view_reconorder"),
     NavItem("Retention", "customers:retention-report", "customers.dispose_customer"),
     NavItem("Rooftops", "accounts:rooftop-list", "accounts.view_rooftop"),
     NavItem("Users", "accounts:user-list", "accounts.view_user"),

@@ -36,6 +36,7 @@ from forecourt.inventory.forms import (
 from forecourt.inventory.media import documents
 from forecourt.inventory.models import Condition, Status, Vehicle, VehicleHold
 from forecourt.inventory.search import SORT_FIELDS, BadQuery, VehicleFilters, search, sees_costs
+from forecourt.inventory.vehicle_panels import vehicle_panels_for
 from forecourt.inventory.vin import get_decoder
 
 SORTABLE_COLUMNS = [
@@ -166,7 +167,9 @@ def vehicle_bulk(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 def vehicle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     vehicle = visible_or_404(Vehicle, request.user, pk)
-    return render(request, "inventory/vehicle_detail.html", _detail_context(request, vehicle))
+    context = _detail_context(request, vehicle)
+    context["vehicle_panels"] = vehicle_panels_for(request, vehicle)
+    return render(request, "inventory/vehicle_detail.html", context)
 
 
 def _next_statuses(vehicle: Vehicle) -> list[Status]:

@@ -13,7 +13,7 @@ from forecourt.inventory.actions.bulk_edits import (
     bulk_move_rooftop,
     bulk_set_published,
 )
-from forecourt.inventory.actions.costs import add_cost
+from forecourt.inventory.actions.costs import add_cost, add_system_cost
 from forecourt.inventory.actions.exports import record_export
 from forecourt.inventory.actions.feeds import (
     record_feed_built,
@@ -76,6 +76,7 @@ __all__ = [
     "VersionConflict",
     "add_cost",
     "add_photo",
+    "add_system_cost",
     "bulk_change_status",
     "bulk_move_rooftop",
     "bulk_receive_vehicles",

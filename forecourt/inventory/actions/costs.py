@@ -54,6 +54,38 @@ def add_cost(
     return cost
 
 
+@transaction.atomic
+def add_system_cost(
+    vehicle: Vehicle | int,
+    *,
+    kind: CostKind | str,
+    amount: Decimal | str,
+    incurred_on: date,
+    description: str,
+    vendor: str = "",
+) -> VehicleCost:
+    """A cost the system adds on its own schedule (floor-plan interest accrued by a job).
+    No user, so no permission: the caller is a scheduled job, never a request. The row is
+    locked and the entry audited as the system's, like release_expired_holds."""
+    pk = vehicle.pk if isinstance(vehicle, Vehicle) else vehicle
+    locked = Vehicle.objects.select_for_update().get(pk=pk)
+    cost = VehicleCost(
+        vehicle=locked,
+        kind=kind,
+        amount=validate_amount(amount),
+        vendor=vendor,
+        incurred_on=incurred_on,
+        description=description,
+    )
+    cost.full_clean(exclude=["created_by"])  # the system has no user row
+    cost.save()
+    save_vehicle(locked, [])
+    audit.record(
+        None, "inventory.add_cost", locked, {"cost": [None, f"{description} {cost.amount}"]}
+    )
+    return cost
+
+
 def validate_amount(amount: Decimal | str) -> Decimal:
     try:
         value = Decimal(str(amount)).quantize(Decimal("0.01"))
