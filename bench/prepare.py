@@ -56,21 +56,20 @@ def bench_user() -> tuple[User, str]:
 
 
 def sample_ids(count: int, status: str = "available") -> list[tuple[int, int, str]]:
-    top = Vehicle.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    picked: list[tuple[int, int, str]] = []
-    seen: set[int] = set()
-    while len(picked) < count:
-        start = rng.randint(1, max(top - 200, 1))
-        rows = (
-            Vehicle.objects.filter(pk__gte=start, status=status)
-            .order_by("pk")
-            .values_list("pk", "version", "vin")[:50]
-        )
-        for pk, version, vin in rows:
-            if pk not in seen:
-                seen.add(pk)
-                picked.append((pk, version, vin))
-    return picked[:count]
+    """Up to `count` random vehicles of `status` (fewer when the table holds fewer), so the
+    bench prepares at any BENCH_VEHICLES."""
+    pks = list(Vehicle.objects.filter(status=status).values_list("pk", flat=True))
+    chosen = sorted(rng.sample(pks, min(count, len(pks))))
+    rows = dict.fromkeys(chosen)
+    for start in range(0, len(chosen), 10_000):
+        batch = chosen[start : start + 10_000]
+        for pk, version, vin in Vehicle.objects.filter(pk__in=batch).values_list(
+            "pk", "version", "vin"
+        ):
+            rows[pk] = (pk, version, vin)
+    picked = [row for row in rows.values() if row is not None]
+    rng.shuffle(picked)
+    return picked
 
 
 def cursors(client: Client, headers: dict[str, str], depth: int) -> list[str]:
@@ -123,11 +122,9 @@ def main() -> None:
     page_cursors = cursors(client, headers, 5)
     deep: list[str] = []
     # A deep page: the cursor at a price far into the list (as page ~2000 would have).
-    far = (
-        Vehicle.objects.filter(status="available", make="Toyota")
-        .order_by("list_price", "id")
-        .values_list("list_price", "id")[50_000:50_001]
-    )
+    toyotas = Vehicle.objects.filter(status="available", make="Toyota")
+    depth = min(50_000, toyotas.count() // 2)  # far into the list at any BENCH_VEHICLES
+    far = toyotas.order_by("list_price", "id").values_list("list_price", "id")[depth : depth + 1]
     from forecourt.core.keyset import encode_cursor
 
     for price, pk in far:
