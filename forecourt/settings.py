@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "forecourt.inventory",
     "forecourt.customers",
     "forecourt.leads",
+    "forecourt.finance",
 ]
 
 if CONFIG.env == "test":

@@ -48,6 +48,7 @@ class Desk:
     taxable_products: Decimal = ZERO
     first_period: Timing = REGULAR_FIRST_PERIOD
     balloon: Decimal = ZERO
+    prepaid_finance_charge: Decimal = ZERO
 
     @property
     def sales_tax(self) -> Decimal:
@@ -69,6 +70,7 @@ class Desk:
             rebate=self.rebate,
             sales_tax=self.sales_tax,
             other_charges=tuple(charges),
+            prepaid_finance_charge=self.prepaid_finance_charge,
         )
 
     def loan_terms(self) -> LoanTerms:
