@@ -38,6 +38,15 @@ _WORK_WITH_CUSTOMERS = [
     "leads.change_*",
 ]
 
+# Lenders, their rate sheets, F&I products and menus: what the desking screen reads. Credit
+# applications (and revealing them) stay with F&I and the managers who hold "finance.*".
+_FINANCE_CATALOGUE = [
+    "finance.view_lender*",
+    "finance.view_financeproduct",
+    "finance.view_productmenu",
+    "finance.view_menuentry",
+]
+
 ROLE_GRANTS: dict[Role, list[str]] = {
     Role.OWNER: ["*"],
     Role.GENERAL_MANAGER: [
@@ -50,6 +59,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "customers.*",
         "leads.*",
         "sales.*",
+        "finance.*",
         "service.*",
         "parts.*",
         "accounting.view_*",
@@ -61,6 +71,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "customers.*",
         "leads.*",
         "sales.*",
+        *_FINANCE_CATALOGUE,
     ],
     Role.SALESPERSON: [
         _ROOFTOP,
@@ -74,8 +85,16 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "sales.view_*",
         "sales.add_*",
         "sales.change_*",
+        *_FINANCE_CATALOGUE,
     ],
-    Role.FI_MANAGER: [_ROOFTOP, "inventory.view_*", "customers.*", "leads.view_*", "sales.*"],
+    Role.FI_MANAGER: [
+        _ROOFTOP,
+        "inventory.view_*",
+        "customers.*",
+        "leads.view_*",
+        "sales.*",
+        "finance.*",
+    ],
     Role.SERVICE_ADVISOR: [_ROOFTOP, "inventory.view_*", *_WORK_WITH_CUSTOMERS, "service.*"],
     Role.TECHNICIAN: [_ROOFTOP, "inventory.view_*", "service.view_*", "service.work_*"],
     Role.PARTS: [_ROOFTOP, "inventory.view_*", "service.view_*", "parts.*"],
@@ -87,6 +106,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "sales.view_*",
         "service.view_*",
         "accounting.*",
+        *_FINANCE_CATALOGUE,
     ],
     Role.READ_ONLY: [
         _ROOFTOP,
@@ -97,6 +117,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "service.view_*",
         "parts.view_*",
         "accounting.view_*",
+        *_FINANCE_CATALOGUE,
     ],
 }
 
