@@ -52,7 +52,7 @@ router = Router(tags=["Finance calculators"])
 ERRORS = error_responses(*READ_ERRORS)
 
 
-def _answer(compute: Callable[[], dict[str, Any]]) -> Any:
+def answer_calculation(compute: Callable[[], Any]) -> Any:
     """The calculation as JSON, or its refusals as the API's 422 with one entry per field."""
     try:
         return json_response(compute())
@@ -77,7 +77,7 @@ def _answer(compute: Callable[[], dict[str, Any]]) -> Any:
     ),
 )
 def finance_quote(request: HttpRequest, params: Query[DeskQuery]) -> Any:
-    return _answer(lambda: quote_dict(quote(desk_from(params.dict()))))
+    return answer_calculation(lambda: quote_dict(quote(desk_from(params.dict()))))
 
 
 @router.get(
@@ -108,7 +108,7 @@ def finance_solve(request: HttpRequest, params: Query[SolveQuery]) -> Any:
             "quote": quote_dict(solution.disclosure),
         }
 
-    return _answer(compute)
+    return answer_calculation(compute)
 
 
 @router.get(
@@ -126,7 +126,7 @@ def finance_scenarios(request: HttpRequest, params: Query[ScenarioQuery]) -> Any
             "scenarios": [scenario_dict(cell) for cell in cells],
         }
 
-    return _answer(compute)
+    return answer_calculation(compute)
 
 
 @router.get(
@@ -139,7 +139,7 @@ def finance_scenarios(request: HttpRequest, params: Query[ScenarioQuery]) -> Any
     ),
 )
 def finance_lease(request: HttpRequest, params: Query[LeaseQuery]) -> Any:
-    return _answer(lambda: lease_dict(quote_lease(lease_from(params.dict()))))
+    return answer_calculation(lambda: lease_dict(quote_lease(lease_from(params.dict()))))
 
 
 @router.get(
@@ -152,4 +152,4 @@ def finance_lease(request: HttpRequest, params: Query[LeaseQuery]) -> Any:
     ),
 )
 def finance_uk(request: HttpRequest, params: Query[UkQuery]) -> Any:
-    return _answer(lambda: uk_dict(quote_uk(uk_from(params.dict()))))
+    return answer_calculation(lambda: uk_dict(quote_uk(uk_from(params.dict()))))

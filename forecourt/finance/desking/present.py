@@ -54,6 +54,9 @@ def first_period(
 
 def desk_from(values: Mapping[str, Any]) -> Desk:
     """A Desk from validated query or form values (missing money fields count as zero)."""
+    missing = [name for name in ("price", "apr", "term") if values.get(name) is None]
+    if missing:
+        raise CalcInputError(dict.fromkeys(missing, "Required."))
     return Desk(
         price=values["price"],
         apr=values["apr"],

@@ -11,6 +11,9 @@ from typing import Any
 
 SIGNED_IN = "signed-in"
 POST_ONLY = "post-only"
+LENDERS = "finance.view_lender"
+PRODUCTS = "finance.view_financeproduct"
+MENUS = "finance.view_productmenu"
 
 EXPECTED: dict[str, str] = {
     # API: the calculators compute and store nothing
@@ -19,11 +22,33 @@ EXPECTED: dict[str, str] = {
     "api:finance_scenarios": SIGNED_IN,
     "api:finance_lease": SIGNED_IN,
     "api:finance_uk": SIGNED_IN,
+    # API: records
+    "api:list_lenders": LENDERS,
+    "api:get_lender": LENDERS,
+    "api:set_lender_rates": POST_ONLY,
+    "api:list_products": PRODUCTS,
+    "api:get_product": PRODUCTS,
+    "api:list_menus": MENUS,
+    "api:get_menu": MENUS,
+    "api:set_menu_entries": POST_ONLY,
+    "api:menu_payments": MENUS,
 }
-MODEL_BY_PARAM: dict[str, str] = {}
-MODEL_BY_SEGMENT: dict[str, str] = {}
+MODEL_BY_PARAM: dict[str, str] = {
+    "lender_id": "finance.Lender",
+    "product_id": "finance.FinanceProduct",
+    "menu_id": "finance.ProductMenu",
+}
+MODEL_BY_SEGMENT: dict[str, str] = {
+    "lenders": "finance.Lender",
+    "products": "finance.FinanceProduct",
+    "menus": "finance.ProductMenu",
+}
 PLAIN_VALUES: dict[str, str] = {}
 
 
 def populate(owner: Any, rooftop: Any) -> None:
-    """Nothing yet: the calculator routes name no objects."""
+    """A lender with its rate sheet, and a menu of three products."""
+    from forecourt.finance.tests import factories
+
+    factories.lender(owner, rooftop)
+    factories.menu(owner, rooftop)
