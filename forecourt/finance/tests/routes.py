@@ -16,6 +16,21 @@ PRODUCTS = "finance.view_financeproduct"
 MENUS = "finance.view_productmenu"
 
 EXPECTED: dict[str, str] = {
+    # Pages: the desking screens only calculate, like the calculator API
+    "finance:desk": SIGNED_IN,
+    "finance:disclosure-pdf": SIGNED_IN,
+    "finance:lease": SIGNED_IN,
+    "finance:uk": SIGNED_IN,
+    "finance:uk-proposal-pdf": SIGNED_IN,
+    "finance:lender-list": LENDERS,
+    "finance:lender-create": "finance.add_lender",
+    "finance:lender-detail": LENDERS,
+    "finance:product-list": PRODUCTS,
+    "finance:product-create": "finance.add_financeproduct",
+    "finance:product-detail": PRODUCTS,
+    "finance:menu-list": MENUS,
+    "finance:menu-create": POST_ONLY,
+    "finance:menu-detail": MENUS,
     # API: the calculators compute and store nothing
     "api:finance_quote": SIGNED_IN,
     "api:finance_solve": SIGNED_IN,

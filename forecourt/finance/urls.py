@@ -1,0 +1,23 @@
+from django.urls import URLPattern, path
+
+from forecourt.finance import views
+from forecourt.finance.desking import views as desking
+
+app_name = "finance"
+
+urlpatterns: list[URLPattern] = [
+    path("", desking.desk, name="desk"),
+    path("disclosure.pdf", desking.disclosure_pdf, name="disclosure-pdf"),
+    path("lease/", desking.lease, name="lease"),
+    path("uk/", desking.uk, name="uk"),
+    path("uk/proposal.pdf", desking.proposal_pdf, name="uk-proposal-pdf"),
+    path("lenders/", views.lender_list, name="lender-list"),
+    path("lenders/new/", views.lender_create, name="lender-create"),
+    path("lenders/<int:pk>/", views.lender_detail, name="lender-detail"),
+    path("products/", views.product_list, name="product-list"),
+    path("products/new/", views.product_create, name="product-create"),
+    path("products/<int:pk>/", views.product_detail, name="product-detail"),
+    path("menus/", views.menu_list, name="menu-list"),
+    path("menus/new/", views.menu_create, name="menu-create"),
+    path("menus/<int:pk>/", views.menu_detail, name="menu-detail"),
+]
