@@ -16,6 +16,9 @@ from django.utils import timezone
 
 from forecourt.core.permissions import RooftopScopedQuerySet
 
+# The credit room's models belong to this app: importing them here registers them.
+from forecourt.finance.credit.models import CreditApplicant, CreditApplication  # noqa: F401
+
 PERCENT_RANGE = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 NOT_NEGATIVE = [MinValueValidator(Decimal(0))]
 

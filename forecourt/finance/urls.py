@@ -1,6 +1,7 @@
 from django.urls import URLPattern, path
 
 from forecourt.finance import views
+from forecourt.finance.credit import views as credit
 from forecourt.finance.desking import views as desking
 
 app_name = "finance"
@@ -20,4 +21,15 @@ urlpatterns: list[URLPattern] = [
     path("menus/", views.menu_list, name="menu-list"),
     path("menus/new/", views.menu_create, name="menu-create"),
     path("menus/<int:pk>/", views.menu_detail, name="menu-detail"),
+    path("credit/", credit.application_list, name="credit-list"),
+    path(
+        "credit/customers/<int:customer_id>/new/",
+        credit.application_create,
+        name="credit-create",
+    ),
+    path("credit/<int:pk>/", credit.application_detail, name="credit-detail"),
+    path("credit/<int:pk>/red-flags/", credit.record_red_flags, name="credit-red-flags"),
+    path("credit/<int:pk>/decision/", credit.record_decision, name="credit-decision"),
+    path("credit/<int:pk>/lender.pdf", credit.lender_pdf, name="credit-lender-pdf"),
+    path("credit/applicants/<int:pk>/reveal/", credit.reveal, name="credit-reveal"),
 ]

@@ -39,7 +39,7 @@ class Letterhead:
         return "letter" if self.country == "US" else "A4"
 
 
-class _Page(FPDF):
+class Page(FPDF):
     def __init__(self, letterhead: Letterhead, title: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format=letterhead.paper)
         self.set_auto_page_break(auto=True, margin=12)
@@ -58,10 +58,10 @@ class _Page(FPDF):
     def usable(self) -> float:
         return self.w - self.l_margin - self.r_margin
 
-    def row(self, label: str, value: str, bold: bool = False) -> None:
+    def row(self, label: str, value: str, bold: bool = False, label_share: float = 0.65) -> None:
         self.set_font("Helvetica", "B" if bold else "", 10)
-        self.cell(self.usable * 0.65, 6, label, border="B")
-        self.cell(self.usable * 0.35, 6, value, border="B", align="R")
+        self.cell(self.usable * label_share, 6, label, border="B")
+        self.cell(self.usable * (1 - label_share), 6, value, border="B", align="R")
         self.ln(6)
 
     def heading(self, text: str) -> None:
@@ -77,7 +77,7 @@ class _Page(FPDF):
 def render_truth_in_lending(letterhead: Letterhead, box: Disclosure) -> bytes:
     """The federal box, the payment schedule and the itemization of the amount financed."""
     money = _formatter(letterhead.currency)
-    pdf = _Page(letterhead, "Truth in Lending disclosure (summary)")
+    pdf = Page(letterhead, "Truth in Lending disclosure (summary)")
     values = (
         f"{box.apr:.2f} %",
         money(box.finance_charge),
@@ -140,7 +140,7 @@ def render_finance_proposal(letterhead: Letterhead, quote: UkQuote) -> bytes:
     kind = (
         "Personal contract purchase" if quote.agreement.product == Product.PCP else "Hire purchase"
     )
-    pdf = _Page(letterhead, f"Finance proposal: {kind}")
+    pdf = Page(letterhead, f"Finance proposal: {kind}")
     pdf.heading("Representative example")
     pdf.row("Cash price", money(example.cash_price))
     pdf.row("Deposit", money(example.deposit))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from forecourt.customers.actions import create_customer
 from forecourt.finance import actions
+from forecourt.finance.credit import actions as credit_actions
+from forecourt.finance.credit.models import CreditApplication
 from forecourt.finance.models import FinanceProduct, Lender, ProductMenu
 
 
@@ -84,3 +88,30 @@ def menu(actor: Any, rooftop: Any) -> ProductMenu:
         actions.MenuLine("best", tyre.pk, Decimal("599.00")),
     ]
     return actions.set_menu_entries(actor, created, lines, created.version)
+
+
+APPLICANT = {
+    "first_name": "Dana",
+    "last_name": "Buyer",
+    "date_of_birth": date(1985, 4, 12),
+    "ssn": "123-45-6789",
+    "address": "12 Elm Street, Springfield IL 62701",
+    "housing_status": "rent",
+    "housing_payment": Decimal("1200.00"),
+    "months_at_address": 30,
+    "employer": "Springfield Hospital",
+    "occupation": "Nurse",
+    "months_employed": 60,
+    "monthly_income": Decimal("5800.00"),
+}
+
+
+def credit_application(actor: Any, rooftop: Any, co_applicant: bool = False) -> CreditApplication:
+    customer = create_customer(
+        actor,
+        rooftop,
+        {"first_name": "Dana", "last_name": f"Buyer {rooftop.pk}", "email": "dana@example.com"},
+        allow_duplicate=True,
+    )
+    second = {**APPLICANT, "first_name": "Sam", "ssn": "987-65-4321"} if co_applicant else None
+    return credit_actions.take_credit_application(actor, customer, APPLICANT, second)

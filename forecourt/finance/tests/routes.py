@@ -14,6 +14,7 @@ POST_ONLY = "post-only"
 LENDERS = "finance.view_lender"
 PRODUCTS = "finance.view_financeproduct"
 MENUS = "finance.view_productmenu"
+CREDIT = "finance.view_creditapplication"
 
 EXPECTED: dict[str, str] = {
     # Pages: the desking screens only calculate, like the calculator API
@@ -31,6 +32,13 @@ EXPECTED: dict[str, str] = {
     "finance:menu-list": MENUS,
     "finance:menu-create": POST_ONLY,
     "finance:menu-detail": MENUS,
+    "finance:credit-list": CREDIT,
+    "finance:credit-create": "finance.add_creditapplication",
+    "finance:credit-detail": CREDIT,
+    "finance:credit-red-flags": POST_ONLY,
+    "finance:credit-decision": POST_ONLY,
+    "finance:credit-lender-pdf": POST_ONLY,
+    "finance:credit-reveal": POST_ONLY,
     # API: the calculators compute and store nothing
     "api:finance_quote": SIGNED_IN,
     "api:finance_solve": SIGNED_IN,
@@ -57,13 +65,16 @@ MODEL_BY_SEGMENT: dict[str, str] = {
     "lenders": "finance.Lender",
     "products": "finance.FinanceProduct",
     "menus": "finance.ProductMenu",
+    "credit": "finance.CreditApplication",
+    "applicants": "finance.CreditApplicant",
 }
 PLAIN_VALUES: dict[str, str] = {}
 
 
 def populate(owner: Any, rooftop: Any) -> None:
-    """A lender with its rate sheet, and a menu of three products."""
+    """A lender with its rate sheet, a menu of three products, a credit application."""
     from forecourt.finance.tests import factories
 
     factories.lender(owner, rooftop)
     factories.menu(owner, rooftop)
+    factories.credit_application(owner, rooftop)
