@@ -275,6 +275,16 @@ def buy_rate_for(lender: Lender, credit_tier: str, term: int) -> Decimal:
 # --- products and menus --------------------------------------------------------------
 
 
+def price_within_range(product: FinanceProduct, price: Decimal | None, where: str) -> Decimal:
+    """The price a product is sold at (its list price unless given), within its range."""
+    chosen = product.price if price is None else price
+    if not product.min_price <= chosen <= product.max_price:
+        raise ValidationError(
+            {where: f"{product} sells for {product.min_price} to {product.max_price}."}
+        )
+    return chosen
+
+
 @transaction.atomic
 def create_product(actor: Any, rooftop: Rooftop, fields: Mapping[str, Any]) -> FinanceProduct:
     return _create(actor, FinanceProduct, rooftop, fields, PRODUCT_FIELDS)
@@ -323,11 +333,7 @@ def set_menu_entries(
         if (line.column, product.pk) in seen:
             raise ValidationError({where: f"{product} is twice in the {line.column} column."})
         seen.add((line.column, product.pk))
-        price = product.price if line.price is None else line.price
-        if not product.min_price <= price <= product.max_price:
-            raise ValidationError(
-                {where: f"{product} sells for {product.min_price} to {product.max_price}."}
-            )
+        price = price_within_range(product, line.price, where)
         entries.append(MenuEntry(menu=locked, column=line.column, product=product, price=price))
     before = [str(entry) for entry in locked.entries.all()]
     locked.entries.all().delete()

@@ -238,3 +238,93 @@ class MenuEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_column_display()}: {self.product}"
+
+
+class FinanceContract(models.Model):
+    """How a deal is financed: the lender's approval at a buy rate, the sell rate the buyer
+    pays, the dealer reserve it earns, and the F&I products sold with it.
+
+    The deals app owns the deal; until it is merged a contract names its deal by
+    `reference`, and the one-to-one foreign key to `deals.Deal` is added then (docs/finance.md).
+    """
+
+    rooftop = models.ForeignKey("accounts.Rooftop", on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(max_length=40, blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lender = models.ForeignKey(Lender, on_delete=models.PROTECT, related_name="contracts")
+    credit_tier = models.CharField(max_length=20, choices=CreditTier.choices)
+    term = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    selling_price = models.DecimalField(max_digits=12, decimal_places=2, validators=NOT_NEGATIVE)
+    base_amount_financed = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        validators=NOT_NEGATIVE,
+        help_text="The amount financed before F&I products.",
+    )
+    balloon = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=NOT_NEGATIVE,
+        help_text="A final balloon (a PCP's guaranteed future value); 0 for none.",
+    )
+    buy_rate = models.DecimalField(max_digits=7, decimal_places=4, validators=PERCENT_RANGE)
+    sell_rate = models.DecimalField(max_digits=7, decimal_places=4, validators=PERCENT_RANGE)
+    payment = models.DecimalField(max_digits=12, decimal_places=2)
+    reserve = models.DecimalField(max_digits=12, decimal_places=2)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[RooftopScopedQuerySet] = RooftopScopedQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Finance contract {self.reference or self.pk} with {self.lender}"
+
+    @property
+    def products_financed(self) -> Decimal:
+        return sum((line.price for line in self.products.all()), Decimal(0))
+
+    @property
+    def amount_financed(self) -> Decimal:
+        return self.base_amount_financed + self.products_financed
+
+    @property
+    def product_profit(self) -> Decimal:
+        return sum((line.price - line.cost for line in self.products.all()), Decimal(0))
+
+    @property
+    def back_gross(self) -> Decimal:
+        """Back-end gross: finance reserve plus F&I product profit (domain facts)."""
+        return self.reserve + self.product_profit
+
+
+class ContractChildQuerySet(RooftopScopedQuerySet):
+    rooftop_lookup = "contract__rooftop"
+
+
+class ContractProduct(models.Model):
+    """A product sold on a contract: its price, and its cost as it was at the sale."""
+
+    contract = models.ForeignKey(FinanceContract, on_delete=models.CASCADE, related_name="products")
+    product = models.ForeignKey(FinanceProduct, on_delete=models.PROTECT, related_name="+")
+    price = models.DecimalField(max_digits=12, decimal_places=2, validators=NOT_NEGATIVE)
+    cost = models.DecimalField(max_digits=12, decimal_places=2, validators=NOT_NEGATIVE)
+
+    objects: ClassVar[ContractChildQuerySet] = ContractChildQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["contract", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "product"], name="finance_contract_product_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} at {self.price}"
