@@ -33,39 +33,36 @@ from forecourt.finance.models import (
 
 Record = TypeVar("Record", Lender, FinanceProduct, ProductMenu)
 
-LENDER_FIELDS = frozenset(
-    {
-        "name",
-        "kind",
-        "contact_name",
-        "phone",
-        "email",
-        "address",
-        "max_advance_percent",
-        "max_term",
-        "reserve_method",
-        "max_markup",
-        "reserve_share_percent",
-        "flat_fee",
-        "is_active",
-    }
+# The fields a lender or product form offers, in the order it shows them.
+LENDER_FIELDS = (
+    "name",
+    "kind",
+    "contact_name",
+    "phone",
+    "email",
+    "address",
+    "max_advance_percent",
+    "max_term",
+    "reserve_method",
+    "max_markup",
+    "reserve_share_percent",
+    "flat_fee",
+    "is_active",
 )
-PRODUCT_FIELDS = frozenset(
-    {
-        "name",
-        "kind",
-        "provider",
-        "cost",
-        "price",
-        "min_price",
-        "max_price",
-        "term_months",
-        "mileage",
-        "taxable_jurisdictions",
-        "is_active",
-    }
+PRODUCT_FIELDS = (
+    "name",
+    "kind",
+    "provider",
+    "cost",
+    "price",
+    "min_price",
+    "max_price",
+    "term_months",
+    "mileage",
+    "taxable_jurisdictions",
+    "is_active",
 )
-MENU_FIELDS = frozenset({"name"})
+MENU_FIELDS = ("name",)
 
 
 class LenderVersionConflict(VersionConflict):
@@ -95,8 +92,8 @@ def _require_rooftop(actor: Any, rooftop_id: int) -> None:
         raise PermissionDenied("This record belongs to a rooftop you do not work at.")
 
 
-def _check_fields(fields: Mapping[str, Any], allowed: frozenset[str]) -> None:
-    unknown = set(fields) - allowed
+def _check_fields(fields: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(allowed)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set here."))
 
@@ -131,7 +128,11 @@ def _save_unique(record: models.Model, name_field: str = "name") -> None:
 
 
 def _create[R: models.Model](
-    actor: Any, model: type[R], rooftop: Rooftop, fields: Mapping[str, Any], allowed: frozenset[str]
+    actor: Any,
+    model: type[R],
+    rooftop: Rooftop,
+    fields: Mapping[str, Any],
+    allowed: tuple[str, ...],
 ) -> R:
     require_permission(actor, permission_name(model, "add"))
     _require_rooftop(actor, rooftop.pk)
@@ -149,7 +150,7 @@ def _update[R: models.Model](
     model: type[R],
     record: R | int,
     fields: Mapping[str, Any],
-    allowed: frozenset[str],
+    allowed: tuple[str, ...],
     expected_version: int | None,
 ) -> R:
     locked = _lock(actor, model, record, "change")

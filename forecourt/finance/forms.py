@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from forecourt.finance.actions import MenuLine, RateBand
+from forecourt.finance.actions import LENDER_FIELDS, PRODUCT_FIELDS, MenuLine, RateBand
 from forecourt.finance.models import FinanceProduct, Lender, MenuColumn
 
 
@@ -26,21 +26,7 @@ class LenderForm(ActionModelForm):
 
     class Meta:
         model = Lender
-        fields = [
-            "name",
-            "kind",
-            "contact_name",
-            "phone",
-            "email",
-            "address",
-            "max_advance_percent",
-            "max_term",
-            "reserve_method",
-            "max_markup",
-            "reserve_share_percent",
-            "flat_fee",
-            "is_active",
-        ]
+        fields = list(LENDER_FIELDS)
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
 
 
@@ -85,19 +71,7 @@ class ProductForm(ActionModelForm):
 
     class Meta:
         model = FinanceProduct
-        fields = [
-            "name",
-            "kind",
-            "provider",
-            "cost",
-            "price",
-            "min_price",
-            "max_price",
-            "term_months",
-            "mileage",
-            "taxable_jurisdictions",
-            "is_active",
-        ]
+        fields = list(PRODUCT_FIELDS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -12,12 +12,12 @@ from typing import ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 
 from forecourt.core.permissions import RooftopScopedQuerySet
 
 # The credit room's models belong to this app: importing them here registers them.
 from forecourt.finance.credit.models import CreditApplicant, CreditApplication  # noqa: F401
+from forecourt.finance.records import RooftopRecord
 
 PERCENT_RANGE = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 NOT_NEGATIVE = [MinValueValidator(Decimal(0))]
@@ -48,8 +48,7 @@ class CreditTier(models.TextChoices):
     DEEP_SUBPRIME = "deep_subprime", "Deep subprime (tier 5)"
 
 
-class Lender(models.Model):
-    rooftop = models.ForeignKey("accounts.Rooftop", on_delete=models.PROTECT, related_name="+")
+class Lender(RooftopRecord):
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=LenderKind.choices, default=LenderKind.BANK)
     contact_name = models.CharField(max_length=120, blank=True)
@@ -87,11 +86,6 @@ class Lender(models.Model):
         max_digits=12, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
     )
     is_active = models.BooleanField(default=True)
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    objects: ClassVar[RooftopScopedQuerySet] = RooftopScopedQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["name", "id"]
@@ -145,8 +139,7 @@ class ProductKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class FinanceProduct(models.Model):
-    rooftop = models.ForeignKey("accounts.Rooftop", on_delete=models.PROTECT, related_name="+")
+class FinanceProduct(RooftopRecord):
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=ProductKind.choices)
     provider = models.CharField(max_length=120, blank=True)
@@ -162,11 +155,6 @@ class FinanceProduct(models.Model):
         help_text="Codes of the jurisdictions that tax this product, e.g. US-TX.",
     )
     is_active = models.BooleanField(default=True)
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    objects: ClassVar[RooftopScopedQuerySet] = RooftopScopedQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["kind", "name", "id"]
@@ -195,16 +183,10 @@ class MenuColumn(models.TextChoices):
     BEST = "best", "Best"
 
 
-class ProductMenu(models.Model):
+class ProductMenu(RooftopRecord):
     """A good/better/best menu: the packages an F&I manager presents side by side."""
 
-    rooftop = models.ForeignKey("accounts.Rooftop", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=120)
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    objects: ClassVar[RooftopScopedQuerySet] = RooftopScopedQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["name", "id"]
@@ -240,7 +222,7 @@ class MenuEntry(models.Model):
         return f"{self.get_column_display()}: {self.product}"
 
 
-class FinanceContract(models.Model):
+class FinanceContract(RooftopRecord):
     """How a deal is financed: the lender's approval at a buy rate, the sell rate the buyer
     pays, the dealer reserve it earns, and the F&I products sold with it.
 
@@ -248,7 +230,6 @@ class FinanceContract(models.Model):
     `reference`, and the one-to-one foreign key to `deals.Deal` is added then (docs/finance.md).
     """
 
-    rooftop = models.ForeignKey("accounts.Rooftop", on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(max_length=40, blank=True)
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -274,11 +255,6 @@ class FinanceContract(models.Model):
     sell_rate = models.DecimalField(max_digits=7, decimal_places=4, validators=PERCENT_RANGE)
     payment = models.DecimalField(max_digits=12, decimal_places=2)
     reserve = models.DecimalField(max_digits=12, decimal_places=2)
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    objects: ClassVar[RooftopScopedQuerySet] = RooftopScopedQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -32,27 +32,26 @@ from forecourt.finance.credit.models import (
 
 logger = logging.getLogger("forecourt.finance")
 REG_B_RETENTION_MONTHS = 25
-APPLICANT_FIELDS = frozenset(
-    {
-        "first_name",
-        "last_name",
-        "phone",
-        "email",
-        "date_of_birth",
-        "ssn",
-        "address",
-        "housing_status",
-        "housing_payment",
-        "months_at_address",
-        "previous_address",
-        "employer",
-        "occupation",
-        "months_employed",
-        "previous_employer",
-        "monthly_income",
-        "other_monthly_income",
-        "other_income_source",
-    }
+# What an applicant form offers, in the order it shows it.
+APPLICANT_FIELDS = (
+    "first_name",
+    "last_name",
+    "phone",
+    "email",
+    "date_of_birth",
+    "ssn",
+    "address",
+    "housing_status",
+    "housing_payment",
+    "months_at_address",
+    "previous_address",
+    "employer",
+    "occupation",
+    "months_employed",
+    "previous_employer",
+    "monthly_income",
+    "other_monthly_income",
+    "other_income_source",
 )
 
 
@@ -101,7 +100,7 @@ def _save(application: CreditApplication, fields: list[str]) -> None:
 def _applicant(
     application: CreditApplication, role: ApplicantRole, fields: Mapping[str, Any], key: str
 ) -> CreditApplicant:
-    unknown = set(fields) - APPLICANT_FIELDS
+    unknown = set(fields) - set(APPLICANT_FIELDS)
     if unknown:
         raise ValidationError({f"{key}.{name}": "Unknown field." for name in sorted(unknown)})
     applicant = CreditApplicant(application=application, role=role, **fields)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from forecourt.finance.credit.actions import APPLICANT_FIELDS
 from forecourt.finance.credit.models import (
     NOTIFIED_STATUSES,
     RED_FLAGS,
@@ -22,26 +23,7 @@ class ApplicantForm(forms.ModelForm):
 
     class Meta:
         model = CreditApplicant
-        fields = [
-            "first_name",
-            "last_name",
-            "phone",
-            "email",
-            "date_of_birth",
-            "ssn",
-            "address",
-            "housing_status",
-            "housing_payment",
-            "months_at_address",
-            "previous_address",
-            "employer",
-            "occupation",
-            "months_employed",
-            "previous_employer",
-            "monthly_income",
-            "other_monthly_income",
-            "other_income_source",
-        ]
+        fields = list(APPLICANT_FIELDS)
         widgets = {
             "date_of_birth": DATE_INPUT,
             "address": forms.Textarea(attrs={"rows": 2}),
@@ -79,9 +61,6 @@ class RedFlagsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for code, label in RED_FLAGS.items():
             self.fields[code] = forms.BooleanField(required=False, label=label)
-
-    def found(self) -> dict[str, bool]:
-        return {code: self.cleaned_data[code] for code in RED_FLAGS}
 
 
 class DecisionForm(forms.Form):

@@ -13,7 +13,6 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from forecourt.core.permissions import RooftopScopedQuerySet
 from forecourt.core.security.fields import (
@@ -22,6 +21,7 @@ from forecourt.core.security.fields import (
     EncryptedTextField,
 )
 from forecourt.core.security.masking import mask_amount, mask_date, mask_ssn, mask_tail
+from forecourt.finance.records import RooftopRecord
 
 # Red Flags Rule (16 CFR 681, Appendix A supplement): the identity checks recorded per
 # application. Code -> what the F&I manager confirms they looked for.
@@ -59,8 +59,7 @@ NOTIFIED_STATUSES = frozenset(
 )
 
 
-class CreditApplication(models.Model):
-    rooftop = models.ForeignKey("accounts.Rooftop", on_delete=models.PROTECT, related_name="+")
+class CreditApplication(RooftopRecord):
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="credit_applications"
     )
@@ -80,11 +79,6 @@ class CreditApplication(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    objects: ClassVar[RooftopScopedQuerySet] = RooftopScopedQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -26,7 +27,12 @@ from forecourt.finance.credit.forms import (
     RevealForm,
 )
 from forecourt.finance.credit.integration import packet_for
-from forecourt.finance.credit.models import SENSITIVE_FIELDS, CreditApplicant, CreditApplication
+from forecourt.finance.credit.models import (
+    RED_FLAGS,
+    SENSITIVE_FIELDS,
+    CreditApplicant,
+    CreditApplication,
+)
 from forecourt.finance.desking.documents import Letterhead
 from forecourt.inventory.documents import pdf_response_headers
 
@@ -87,65 +93,53 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "finance/credit_detail.html", _detail_context(application))
 
 
-def _write(request: HttpRequest, application: CreditApplication, form: Any, write: Any) -> Any:
+def _post(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[Any],
+    form_key: str,
+    write: Callable[[CreditApplication, Any], Any],
+    done: str,
+) -> HttpResponse:
+    """One of the detail page's forms: run its action, or show the page with its errors."""
+    application = visible_or_404(CreditApplication, request.user, pk)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            write()
+            write(application, form.cleaned_data)
         except ValidationError as error:
             add_action_errors(form, error)
         except VersionConflict as conflict:
             form.add_error(None, str(conflict))
         else:
+            messages.success(request, done)
             return redirect("finance:credit-detail", pk=application.pk)
-    return None
+    context = _detail_context(application, **{form_key: form})
+    return render(request, "finance/credit_detail.html", context, status=422)
 
 
 @require_POST
 @permission_required("finance.change_creditapplication", raise_exception=True)
 def record_red_flags(request: HttpRequest, pk: int) -> HttpResponse:
-    application = visible_or_404(CreditApplication, request.user, pk)
-    form = RedFlagsForm(request.POST)
-    done = _write(
-        request,
-        application,
-        form,
-        lambda: actions.record_red_flags(
-            request.user,
-            application,
-            form.found(),
-            form.cleaned_data["note"],
-            form.cleaned_data["version"],
-        ),
-    )
-    if done:
-        messages.success(request, "Red-flags check recorded.")
-        return done
-    context = _detail_context(application, red_flags_form=form)
-    return render(request, "finance/credit_detail.html", context, status=422)
+    def write(application: CreditApplication, data: dict[str, Any]) -> Any:
+        found = {code: data[code] for code in RED_FLAGS}
+        return actions.record_red_flags(
+            request.user, application, found, data["note"], data["version"]
+        )
+
+    return _post(request, pk, RedFlagsForm, "red_flags_form", write, "Red-flags check recorded.")
 
 
 @require_POST
 @permission_required("finance.change_creditapplication", raise_exception=True)
 def record_decision(request: HttpRequest, pk: int) -> HttpResponse:
-    application = visible_or_404(CreditApplication, request.user, pk)
-    form = DecisionForm(request.POST)
-    done = _write(
-        request,
-        application,
-        form,
-        lambda: actions.record_decision(
-            request.user,
-            application,
-            form.cleaned_data["status"],
-            form.cleaned_data["notified_on"],
-            form.cleaned_data["version"],
-        ),
-    )
-    if done:
-        messages.success(request, "Decision recorded; the retention date is set.")
-        return done
-    context = _detail_context(application, decision_form=form)
-    return render(request, "finance/credit_detail.html", context, status=422)
+    def write(application: CreditApplication, data: dict[str, Any]) -> Any:
+        return actions.record_decision(
+            request.user, application, data["status"], data["notified_on"], data["version"]
+        )
+
+    done = "Decision recorded; the retention date is set."
+    return _post(request, pk, DecisionForm, "decision_form", write, done)
 
 
 @require_POST

@@ -167,3 +167,32 @@ def test_bad_applicant_input_names_the_field(
     assert response.status_code == 422
     assert "Must not be negative." in response.content.decode()
     assert CreditApplication.objects.count() == 1
+
+
+def test_red_flags_and_decision_forms(fi_manager: Any, client_for: Any, rooftop: Any) -> None:
+    application = factories.credit_application(fi_manager, rooftop)
+    browser = client_for(fi_manager)
+    refused = browser.post(
+        f"/finance/credit/{application.pk}/red-flags/",
+        {"version": application.version, "fraud_alert": "on", "note": ""},
+    )
+    assert refused.status_code == 422
+    assert "Say what was done about the flags found." in refused.content.decode()
+    checked = browser.post(
+        f"/finance/credit/{application.pk}/red-flags/",
+        {"version": application.version, "note": ""},
+    )
+    assert checked.status_code == 302
+    decided = browser.post(
+        f"/finance/credit/{application.pk}/decision/",
+        {
+            "version": application.version + 1,
+            "status": "approved",
+            "notified_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert decided.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "approved"
+    assert application.retain_until == actions.add_months(timezone.localdate(), 25)
+    assert application.red_flags_checked_by == fi_manager
