@@ -309,6 +309,6 @@ def menu_payments(request: HttpRequest, menu_id: int, params: Query[MenuQuery]) 
     return answer_calculation(
         lambda: [
             column_dict(column)
-            for column in price_menu(menu, desk_from(params.dict()), params.jurisdiction)
+            for column in price_menu(menu, desk_from(params.model_dump()), params.jurisdiction)
         ]
     )

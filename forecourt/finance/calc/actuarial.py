@@ -61,9 +61,9 @@ def first_period_from_days(days: int) -> Timing:
 def months_between(start: date, end: date) -> tuple[int, int]:
     """Full months counted back from `end`, then the days left over (Appendix J (b)(5)(iv))."""
     months = (end.year - start.year) * 12 + end.month - start.month
-    while months > 0 and _minus_months(end, months) < start:
+    while months > 0 and add_months(end, -months) < start:
         months -= 1
-    return months, (_minus_months(end, months) - start).days
+    return months, (add_months(end, -months) - start).days
 
 
 def first_period_from_dates(consummation: date, first_payment: date) -> Timing:
@@ -73,12 +73,12 @@ def first_period_from_dates(consummation: date, first_payment: date) -> Timing:
     return Timing(months, Decimal(days) / DAYS_PER_MONTH_FRACTION)
 
 
-def _minus_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 - months
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier), or that month's last day if it is shorter."""
+    index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
-    last_day = _days_in_month(year, month)
-    return date(year, month, min(day.day, last_day))
+    return date(year, month, min(day.day, _days_in_month(year, month)))
 
 
 def _days_in_month(year: int, month: int) -> int:

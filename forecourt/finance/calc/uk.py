@@ -19,7 +19,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 
-from forecourt.finance.calc.actuarial import PRECISION, UPPER_RATE, months_between
+from forecourt.finance.calc.actuarial import PRECISION, UPPER_RATE, add_months, months_between
 from forecourt.finance.calc.errors import CalcInputError, Checks
 from forecourt.finance.calc.installment import LoanTerms, Schedule, schedule
 from forecourt.finance.calc.money import HUNDRED, ONE, ZERO, check_not_negative
@@ -114,6 +114,16 @@ class UkAgreement:
     balloon: Decimal = ZERO
     option_to_purchase_fee: Decimal = ZERO
     documentation_fee: Decimal = ZERO
+    # With both dates the APR times each payment by its calendar date (monthly on the first
+    # payment's day of the month); without them every month is a twelfth of a year.
+    agreement_date: date | None = None
+    first_payment_date: date | None = None
+
+    def years_to_payment(self, number: int) -> Decimal:
+        if self.agreement_date is None or self.first_payment_date is None:
+            return years_from_months(number)
+        due = add_months(self.first_payment_date, number - 1)
+        return years_between(self.agreement_date, due)
 
 
 @dataclass(frozen=True)
@@ -161,6 +171,12 @@ def validate_agreement(agreement: UkAgreement) -> None:
         "balloon",
         "Hire purchase has no final balloon; choose PCP.",
     )
+    dates = (agreement.agreement_date, agreement.first_payment_date)
+    checks.require(
+        None in dates or dates[0] < dates[1],  # type: ignore[operator]
+        "first_payment_date",
+        "Must be after the agreement date.",
+    )
     checks.require(
         agreement.product == Product.HP or agreement.balloon > ZERO,
         "balloon",
@@ -182,7 +198,7 @@ def quote_uk(agreement: UkAgreement) -> UkQuote:
             amount += agreement.documentation_fee
         if row.number == agreement.term:
             amount += agreement.option_to_purchase_fee
-        payments.append(UkPayment(amount, years_from_months(row.number)))
+        payments.append(UkPayment(amount, agreement.years_to_payment(row.number)))
     total_payable = agreement.deposit + sum((item.amount for item in payments), ZERO)
     example = RepresentativeExample(
         cash_price=agreement.cash_price,

@@ -21,6 +21,7 @@ from forecourt.core import audit
 from forecourt.core.concurrency import VersionConflict
 from forecourt.core.permissions import require_permission, sees_all_rooftops
 from forecourt.customers.models import Customer
+from forecourt.finance.calc.actuarial import add_months
 from forecourt.finance.credit.models import (
     NOTIFIED_STATUSES,
     RED_FLAGS,
@@ -57,18 +58,6 @@ APPLICANT_FIELDS = (
 
 class CreditApplicationVersionConflict(VersionConflict):
     record_name = "credit application"
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day when it has no such day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month + 1, candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - every month has a 28th
 
 
 def _require_rooftop(actor: Any, rooftop_id: int) -> None:

@@ -77,7 +77,7 @@ def answer_calculation(compute: Callable[[], Any]) -> Any:
     ),
 )
 def finance_quote(request: HttpRequest, params: Query[DeskQuery]) -> Any:
-    return answer_calculation(lambda: quote_dict(quote(desk_from(params.dict()))))
+    return answer_calculation(lambda: quote_dict(quote(desk_from(params.model_dump()))))
 
 
 @router.get(
@@ -94,7 +94,7 @@ def finance_solve(request: HttpRequest, params: Query[SolveQuery]) -> Any:
     solvers = {"price": price_for_payment, "down": down_for_payment}
 
     def compute() -> dict[str, Any]:
-        desk = desk_from(params.dict())
+        desk = desk_from(params.model_dump())
         if params.solve_for == "term":
             solution = term_for_payment(desk, params.target_payment, params.max_term)
         else:
@@ -119,7 +119,7 @@ def finance_solve(request: HttpRequest, params: Query[SolveQuery]) -> Any:
 )
 def finance_scenarios(request: HttpRequest, params: Query[ScenarioQuery]) -> Any:
     def compute() -> dict[str, Any]:
-        desk = desk_from(params.dict())
+        desk = desk_from(params.model_dump())
         cells = grid(desk, params.terms, params.downs, params.aprs)
         return {
             "four_square": four_square_dict(four_square(desk, [desk.term], [desk.cash_down])),
@@ -139,7 +139,7 @@ def finance_scenarios(request: HttpRequest, params: Query[ScenarioQuery]) -> Any
     ),
 )
 def finance_lease(request: HttpRequest, params: Query[LeaseQuery]) -> Any:
-    return answer_calculation(lambda: lease_dict(quote_lease(lease_from(params.dict()))))
+    return answer_calculation(lambda: lease_dict(quote_lease(lease_from(params.model_dump()))))
 
 
 @router.get(
@@ -152,4 +152,4 @@ def finance_lease(request: HttpRequest, params: Query[LeaseQuery]) -> Any:
     ),
 )
 def finance_uk(request: HttpRequest, params: Query[UkQuery]) -> Any:
-    return answer_calculation(lambda: uk_dict(quote_uk(uk_from(params.dict()))))
+    return answer_calculation(lambda: uk_dict(quote_uk(uk_from(params.model_dump()))))

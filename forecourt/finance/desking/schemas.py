@@ -83,6 +83,8 @@ class UkQuery(Schema):
     balloon: Decimal = _money("8000.00", "PCP: the guaranteed future value.")
     option_to_purchase_fee: Decimal = _money("10.00")
     documentation_fee: Decimal = _money("0.00")
+    agreement_date: date | None = Field(None, description="With first_payment_date: the APR")
+    first_payment_date: date | None = Field(None, description="times payments by date.")
 
 
 class ScheduleRowOut(Schema):

@@ -227,6 +227,26 @@ def test_uk_hp_apr_of_a_plain_nominal_rate_is_the_monthly_compounded_rate() -> N
     assert nominal_from_apr(apr_from_nominal(D("6"))).quantize(D("0.000001")) == D("6.000000")
 
 
+def test_uk_apr_on_actual_payment_dates() -> None:
+    common = {
+        "product": Product.HP,
+        "cash_price": D("10000.00"),
+        "deposit": D("1000.00"),
+        "nominal_rate": D("6.00"),
+        "term": 48,
+    }
+    by_months = quote_uk(UkAgreement(**common)).example.representative_apr
+    on_the_day = UkAgreement(
+        **common, agreement_date=date(2026, 1, 15), first_payment_date=date(2026, 2, 15)
+    )
+    assert quote_uk(on_the_day).example.representative_apr == by_months
+    # The same instalments paid a fortnight later cost less a year.
+    later = UkAgreement(
+        **common, agreement_date=date(2026, 1, 15), first_payment_date=date(2026, 3, 1)
+    )
+    assert quote_uk(later).example.representative_apr < by_months
+
+
 def test_uk_refuses_a_balloon_above_the_credit_and_one_on_hp() -> None:
     with pytest.raises(CalcInputError) as refused:
         quote_uk(UkAgreement(Product.PCP, D("20000"), D("5000"), D("7"), 36, balloon=D("15001")))
