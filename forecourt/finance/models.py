@@ -231,8 +231,13 @@ class FinanceContract(RooftopRecord):
     """
 
     reference = models.CharField(max_length=40, blank=True)
+    # A named reverse relation, so merging customers moves the contract with them.
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="finance_contracts",
     )
     lender = models.ForeignKey(Lender, on_delete=models.PROTECT, related_name="contracts")
     credit_tier = models.CharField(max_length=20, choices=CreditTier.choices)

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from forecourt.accounts.roles import Role
+from forecourt.customers.actions import create_customer, merge_customers
 from forecourt.finance.calc.regz import Itemization, disclose
 from forecourt.finance.calc.reserve import ReserveRule, dealer_reserve
 from forecourt.finance.contracts import actions
@@ -125,3 +126,20 @@ def test_uk_pcp_contract_with_a_balloon_and_a_flat_commission(
     with pytest.raises(ValidationError) as refused:
         actions.set_sell_rate(manager, contract, Decimal("8.90"), contract.version)
     assert "no markup" in refused.value.message_dict["sell_rate"][0]
+
+
+def test_merging_customers_moves_their_finance_records(fi_manager: Any, rooftop: Any) -> None:
+    application = factories.credit_application(fi_manager, rooftop)
+    duplicate = application.customer
+    survivor = create_customer(
+        fi_manager,
+        rooftop,
+        {"first_name": "Dana", "last_name": "Buyer-Smith", "email": "dana.s@example.com"},
+        allow_duplicate=True,
+    )
+    contract = approve(fi_manager, rooftop, customer=duplicate)
+    merge_customers(fi_manager, survivor, duplicate)
+    application.refresh_from_db()
+    contract.refresh_from_db()
+    assert application.customer == survivor
+    assert contract.customer == survivor
