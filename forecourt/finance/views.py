@@ -3,6 +3,7 @@ in desking/views.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -57,18 +58,26 @@ def lender_list(request: HttpRequest) -> HttpResponse:
     return render(request, "finance/lender_list.html", {"lenders": lenders})
 
 
+def _create(
+    request: HttpRequest, form: Any, create: Callable[..., Any], template: str
+) -> tuple[Any, HttpResponse | None]:
+    """A new record of the user's rooftop from a form: (record, None) or (None, the page)."""
+    rooftop = _home_rooftop(request)
+    if request.method == "POST" and form.is_valid() and rooftop is not None:
+        record = _run(form, lambda: create(request.user, rooftop, form.action_data()))
+        if record is not None:
+            return record, None
+    return None, _page(request, template, {"form": form}, form)
+
+
 @permission_required("finance.add_lender", raise_exception=True)
 def lender_create(request: HttpRequest) -> HttpResponse:
     form = LenderForm(request.POST or None)
-    rooftop = _home_rooftop(request)
-    if request.method == "POST" and form.is_valid() and rooftop is not None:
-        lender = _run(
-            form, lambda: actions.create_lender(request.user, rooftop, form.action_data())
-        )
-        if lender is not None:
-            messages.success(request, f"{lender} added. Now enter its rate sheet.")
-            return redirect("finance:lender-detail", pk=lender.pk)
-    return _page(request, "finance/lender_form.html", {"form": form}, form)
+    lender, page = _create(request, form, actions.create_lender, "finance/lender_form.html")
+    if page is not None:
+        return page
+    messages.success(request, f"{lender} added. Now enter its rate sheet.")
+    return redirect("finance:lender-detail", pk=lender.pk)
 
 
 @permission_required("finance.view_lender", raise_exception=True)
@@ -112,15 +121,11 @@ def product_list(request: HttpRequest) -> HttpResponse:
 @permission_required("finance.add_financeproduct", raise_exception=True)
 def product_create(request: HttpRequest) -> HttpResponse:
     form = ProductForm(request.POST or None)
-    rooftop = _home_rooftop(request)
-    if request.method == "POST" and form.is_valid() and rooftop is not None:
-        product = _run(
-            form, lambda: actions.create_product(request.user, rooftop, form.action_data())
-        )
-        if product is not None:
-            messages.success(request, f"{product} added.")
-            return redirect("finance:product-list")
-    return _page(request, "finance/product_form.html", {"form": form}, form)
+    product, page = _create(request, form, actions.create_product, "finance/product_form.html")
+    if page is not None:
+        return page
+    messages.success(request, f"{product} added.")
+    return redirect("finance:product-list")
 
 
 @permission_required("finance.view_financeproduct", raise_exception=True)

@@ -6,6 +6,7 @@ bookmarked, shared or printed. The PDFs take the same parameters as their screen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -124,19 +125,27 @@ def _solve(deal: Any, data: dict[str, Any]) -> Any:
     return term_for_payment(deal, target)
 
 
-def disclosure_pdf(request: HttpRequest) -> HttpResponse:
-    form = DeskForm(request.GET, menus=ProductMenu.objects.none())
+def _pdf(form: Any, render_pdf: Callable[[dict[str, Any]], bytes], name: str) -> HttpResponse:
+    """A printed summary from the same parameters as its screen; refusals as plain text."""
     if not form.is_valid():
-        return HttpResponse("Desk the deal first: the figures are incomplete.", status=422)
+        return HttpResponse(
+            "The figures are incomplete: calculate on the screen first.", status=422
+        )
     try:
-        box = quote(desk_from(form.cleaned_data))
+        content = render_pdf(form.cleaned_data)
     except CalcInputError as refused:
         return HttpResponse(str(refused), status=422, content_type="text/plain")
-    content = documents.render_truth_in_lending(_letterhead(request), box)
-    return HttpResponse(
-        content,
-        content_type="application/pdf",
-        headers=pdf_response_headers("truth-in-lending.pdf"),
+    return HttpResponse(content, content_type="application/pdf", headers=pdf_response_headers(name))
+
+
+def disclosure_pdf(request: HttpRequest) -> HttpResponse:
+    form = DeskForm(request.GET, menus=ProductMenu.objects.none())
+    return _pdf(
+        form,
+        lambda data: documents.render_truth_in_lending(
+            _letterhead(request), quote(desk_from(data))
+        ),
+        "truth-in-lending.pdf",
     )
 
 
@@ -164,14 +173,10 @@ def uk(request: HttpRequest) -> HttpResponse:
 
 
 def proposal_pdf(request: HttpRequest) -> HttpResponse:
-    form = UkForm(request.GET)
-    if not form.is_valid():
-        return HttpResponse("The proposal's figures are incomplete.", status=422)
-    try:
-        quoted = quote_uk(uk_from(form.cleaned_data))
-    except CalcInputError as refused:
-        return HttpResponse(str(refused), status=422, content_type="text/plain")
-    content = documents.render_finance_proposal(_letterhead(request), quoted)
-    return HttpResponse(
-        content, content_type="application/pdf", headers=pdf_response_headers("proposal.pdf")
+    return _pdf(
+        UkForm(request.GET),
+        lambda data: documents.render_finance_proposal(
+            _letterhead(request), quote_uk(uk_from(data))
+        ),
+        "proposal.pdf",
     )
