@@ -47,6 +47,15 @@ _APPRAISE = [
     "purchasing.add_conditionreport",
 ]
 
+# Lenders, their rate sheets, F&I products and menus: what the desking screen reads. Credit
+# applications (and revealing them) stay with F&I and the managers who hold "finance.*".
+_FINANCE_CATALOGUE = [
+    "finance.view_lender*",
+    "finance.view_financeproduct",
+    "finance.view_productmenu",
+    "finance.view_menuentry",
+]
+
 ROLE_GRANTS: dict[Role, list[str]] = {
     Role.OWNER: ["*"],
     Role.GENERAL_MANAGER: [
@@ -60,6 +69,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "leads.*",
         "purchasing.*",
         "sales.*",
+        "finance.*",
         "service.*",
         "parts.*",
         "accounting.view_*",
@@ -72,6 +82,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "leads.*",
         "purchasing.*",
         "sales.*",
+        *_FINANCE_CATALOGUE,
     ],
     Role.SALESPERSON: [
         _ROOFTOP,
@@ -86,8 +97,16 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "sales.view_*",
         "sales.add_*",
         "sales.change_*",
+        *_FINANCE_CATALOGUE,
     ],
-    Role.FI_MANAGER: [_ROOFTOP, "inventory.view_*", "customers.*", "leads.view_*", "sales.*"],
+    Role.FI_MANAGER: [
+        _ROOFTOP,
+        "inventory.view_*",
+        "customers.*",
+        "leads.view_*",
+        "sales.*",
+        "finance.*",
+    ],
     Role.SERVICE_ADVISOR: [_ROOFTOP, "inventory.view_*", *_WORK_WITH_CUSTOMERS, "service.*"],
     Role.TECHNICIAN: [
         _ROOFTOP,
@@ -116,6 +135,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "sales.view_*",
         "service.view_*",
         "accounting.*",
+        *_FINANCE_CATALOGUE,
     ],
     Role.READ_ONLY: [
         _ROOFTOP,
@@ -127,6 +147,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "service.view_*",
         "parts.view_*",
         "accounting.view_*",
+        *_FINANCE_CATALOGUE,
     ],
 }
 

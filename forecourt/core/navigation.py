@@ -27,6 +27,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("My day", "leads:my-day", "leads.view_lead"),
     NavItem("Buying", "purchasing:purchase-list", "purchasing.view_purchaseinvoice"),
     NavItem("Recon", "purchasing:recon-board", "purchasing.view_reconorder"),
+    NavItem("Finance", "finance:desk", "finance.view_financeproduct"),
     NavItem("Retention", "customers:retention-report", "customers.dispose_customer"),
     NavItem("Rooftops", "accounts:rooftop-list", "accounts.view_rooftop"),
     NavItem("Users", "accounts:user-list", "accounts.view_user"),

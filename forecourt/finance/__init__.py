@@ -1,0 +1,1 @@
+"""Finance and F&I: payments, disclosures, lenders, products and credit applications."""

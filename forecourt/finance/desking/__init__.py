@@ -1,0 +1,1 @@
+"""Desking: the calculators as API endpoints and as the desking screen."""
