@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "forecourt.inventory",
     "forecourt.customers",
     "forecourt.leads",
+    "forecourt.deals",
 ]
 
 if CONFIG.env == "test":

@@ -37,6 +37,10 @@ _WORK_WITH_CUSTOMERS = [
     "leads.add_*",
     "leads.change_*",
 ]
+# Deals: salespeople desk (create, edit, take payments, contract, deliver); managers also
+# approve, cancel after contracting and unwind. Tax rules and settings stay with the owner.
+_DESK_DEALS = ["deals.view_deal", "deals.add_deal", "deals.change_deal"]
+_MANAGE_DEALS = [*_DESK_DEALS, "deals.approve_deal", "deals.unwind_deal", "deals.view_*"]
 
 ROLE_GRANTS: dict[Role, list[str]] = {
     Role.OWNER: ["*"],
@@ -50,6 +54,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "customers.*",
         "leads.*",
         "sales.*",
+        *_MANAGE_DEALS,
         "service.*",
         "parts.*",
         "accounting.view_*",
@@ -61,6 +66,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "customers.*",
         "leads.*",
         "sales.*",
+        *_MANAGE_DEALS,
     ],
     Role.SALESPERSON: [
         _ROOFTOP,
@@ -74,8 +80,16 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "sales.view_*",
         "sales.add_*",
         "sales.change_*",
+        *_DESK_DEALS,
     ],
-    Role.FI_MANAGER: [_ROOFTOP, "inventory.view_*", "customers.*", "leads.view_*", "sales.*"],
+    Role.FI_MANAGER: [
+        _ROOFTOP,
+        "inventory.view_*",
+        "customers.*",
+        "leads.view_*",
+        "sales.*",
+        "deals.view_*",
+    ],  # fmt: skip
     Role.SERVICE_ADVISOR: [_ROOFTOP, "inventory.view_*", *_WORK_WITH_CUSTOMERS, "service.*"],
     Role.TECHNICIAN: [_ROOFTOP, "inventory.view_*", "service.view_*", "service.work_*"],
     Role.PARTS: [_ROOFTOP, "inventory.view_*", "service.view_*", "parts.*"],
@@ -85,6 +99,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "inventory.view_*",
         "inventory.view_vehicle_cost",  # inventory valuation
         "sales.view_*",
+        "deals.view_*",
         "service.view_*",
         "accounting.*",
     ],
@@ -94,6 +109,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "customers.view_*",
         "leads.view_*",
         "sales.view_*",
+        "deals.view_*",
         "service.view_*",
         "parts.view_*",
         "accounting.view_*",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DealsConfig(AppConfig):
+    name = "forecourt.deals"
+    label = "deals"
+    verbose_name = "Deals"
