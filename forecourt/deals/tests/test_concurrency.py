@@ -1,0 +1,49 @@
+"""One live deal per vehicle, enforced by the database (PostgreSQL; each thread has its own
+connection, as separate app processes would)."""
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from forecourt.core.testing import restore_roles, run_at_once
+from forecourt.deals import actions
+from forecourt.deals.models import Deal, DealStatus
+from forecourt.deals.tests.factories import car, desk
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
+]
+ATTEMPTS = 20
+
+
+@pytest.fixture(autouse=True)
+def roles():
+    restore_roles()
+
+
+def approved_deals_on_one_vehicle(salesperson, rooftop, count):
+    """`count` approved deals on one vehicle. Approval holds the vehicle, so the others
+    reach "approved" the way an expired hold would let them: by the status alone."""
+    vehicle = car(salesperson, rooftop)
+    deals = [desk(salesperson, rooftop, vehicle=vehicle, price="25000") for _ in range(count)]
+    actions.approve_deal(salesperson, deals[0])
+    Deal.objects.filter(pk__in=[d.pk for d in deals[1:]]).update(status=DealStatus.APPROVED)
+    return deals
+
+
+def test_twenty_concurrent_contracts_one_wins(salesperson, rooftop):
+    deals = approved_deals_on_one_vehicle(salesperson, rooftop, ATTEMPTS)
+    outcomes = run_at_once(lambda n: actions.contract_deal(salesperson, deals[n].pk), ATTEMPTS)
+    wins = [value for kind, value in outcomes if kind == "ok"]
+    losses = [value for kind, value in outcomes if kind == "error"]
+    assert len(wins) == 1, outcomes
+    assert len(losses) == ATTEMPTS - 1
+    assert all(isinstance(e, actions.DealConflict) for e in losses), losses
+    assert Deal.objects.live().filter(vehicle_id=deals[0].vehicle_id).count() == 1
+
+
+def test_the_database_refuses_a_second_live_deal(salesperson, rooftop):
+    first, second = approved_deals_on_one_vehicle(salesperson, rooftop, 2)
+    Deal.objects.filter(pk=first.pk).update(status=DealStatus.CONTRACTED)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Deal.objects.filter(pk=second.pk).update(status=DealStatus.DELIVERED)
