@@ -14,6 +14,7 @@ from forecourt.core.api_errors import describe_errors, install_error_handlers
 from forecourt.core.security.api import router as security_router
 from forecourt.customers.api import router as customers_router
 from forecourt.customers.api_compliance import router as compliance_router
+from forecourt.deals.api import router as deals_router
 from forecourt.inventory.api import router as inventory_router
 from forecourt.leads.api import router as leads_router
 
@@ -44,4 +45,5 @@ api.add_router("/", inventory_router)
 api.add_router("/", customers_router)
 api.add_router("/", compliance_router)
 api.add_router("/", leads_router)
+api.add_router("/", deals_router)
 api.add_router("/security", security_router)

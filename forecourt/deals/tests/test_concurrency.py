@@ -5,6 +5,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from forecourt.core.testing import restore_roles, run_at_once
+from forecourt.customers.tests.factories import ApiClient
 from forecourt.deals import actions
 from forecourt.deals.models import Deal, DealStatus
 from forecourt.deals.tests.factories import car, desk
@@ -47,3 +48,19 @@ def test_the_database_refuses_a_second_live_deal(salesperson, rooftop):
     Deal.objects.filter(pk=first.pk).update(status=DealStatus.CONTRACTED)
     with pytest.raises(IntegrityError), transaction.atomic():
         Deal.objects.filter(pk=second.pk).update(status=DealStatus.DELIVERED)
+
+
+def test_twenty_concurrent_contract_requests_one_200_the_rest_409(salesperson, rooftop, token_for):
+    deals = approved_deals_on_one_vehicle(salesperson, rooftop, ATTEMPTS)
+    token = token_for(salesperson)
+
+    def contract(n):
+        api = ApiClient(salesperson, token)
+        response = api.send("post", f"/deals/{deals[n].pk}/transitions", {"action": "contract"})
+        return response.status_code, response.json()
+
+    outcomes = run_at_once(contract, ATTEMPTS)
+    statuses = sorted(value[0] for kind, value in outcomes if kind == "ok")
+    assert statuses == [200] + [409] * (ATTEMPTS - 1), outcomes
+    refused = [value[1] for kind, value in outcomes if kind == "ok" and value[0] == 409]
+    assert all("already contracted this vehicle" in body["error"]["message"] for body in refused)
