@@ -24,6 +24,7 @@ urlpatterns = [
     path("inventory/", include("forecourt.inventory.urls")),
     path("customers/", include("forecourt.customers.urls")),
     path("leads/", include("forecourt.leads.urls")),
+    path("deals/", include("forecourt.deals.urls")),
     path("security/", include("forecourt.core.security.urls")),
     path("system/", include("forecourt.core.observability.urls")),
     path("metrics", metrics_view, name="metrics"),  # Prometheus; token or IP allowlist

@@ -89,7 +89,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "leads.view_*",
         "sales.*",
         "deals.view_*",
-    ],  # fmt: skip
+    ],
     Role.SERVICE_ADVISOR: [_ROOFTOP, "inventory.view_*", *_WORK_WITH_CUSTOMERS, "service.*"],
     Role.TECHNICIAN: [_ROOFTOP, "inventory.view_*", "service.view_*", "service.work_*"],
     Role.PARTS: [_ROOFTOP, "inventory.view_*", "service.view_*", "parts.*"],

@@ -25,6 +25,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Customers", "customers:customer-list", "customers.view_customer"),
     NavItem("Leads", "leads:lead-board", "leads.view_lead"),
     NavItem("My day", "leads:my-day", "leads.view_lead"),
+    NavItem("Deals", "deals:deal-list", "deals.view_deal"),
     NavItem("Retention", "customers:retention-report", "customers.dispose_customer"),
     NavItem("Rooftops", "accounts:rooftop-list", "accounts.view_rooftop"),
     NavItem("Users", "accounts:user-list", "accounts.view_user"),

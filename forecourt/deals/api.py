@@ -131,7 +131,7 @@ def _deal(request: HttpRequest, deal_id: int) -> Deal:
 
 def _deal_response(request: HttpRequest, deal_id: int, status: int = 200) -> HttpResponse:
     deal = _deal(request, deal_id)
-    return json_response(deal_dict(deal, request.user), status, {"ETag": deal.etag})  # type: ignore[no-any-return]
+    return json_response(deal_dict(deal, request.user), status, {"ETag": deal.etag})
 
 
 def _run[T](write: Callable[[], T], mismatch_status: int = 409) -> T:
@@ -158,7 +158,9 @@ def _salespeople(request: HttpRequest, rooftop_id: int, rows: list[SalespersonIn
         user = User.objects.filter(pk=row.user_id, is_active=True).first()
         if user is None:
             raise as_api_error(ValidationError({"salespeople": "No such user."}))
-        people.append((user, row.share, _run(lambda r=row: actions.plan_of(rooftop_id, r.plan_id))))
+        plan_id = row.plan_id
+        plan = _run(lambda: actions.plan_of(rooftop_id, plan_id))  # noqa: B023 - called at once
+        people.append((user, row.share, plan))
     return people
 
 

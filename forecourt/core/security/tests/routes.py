@@ -49,7 +49,11 @@ PLAIN_VALUES = {
 # Apps added after the proof tests declare their own routes' rules, id parameters and test
 # objects in `<app>/tests/routes.py` (EXPECTED, MODEL_BY_PARAM, MODEL_BY_SEGMENT, PLAIN_VALUES,
 # populate(owner, rooftop)), so two apps never edit the same table.
-APP_ROUTE_MODULES = ["forecourt.customers.tests.routes", "forecourt.leads.tests.routes"]
+APP_ROUTE_MODULES = [
+    "forecourt.customers.tests.routes",
+    "forecourt.leads.tests.routes",
+    "forecourt.deals.tests.routes",
+]
 
 
 def app_route_modules() -> list[Any]:

@@ -1,0 +1,132 @@
+"""The deal screens, the PDFs and the margin-scheme stock book."""
+
+import csv
+import io
+from decimal import Decimal as D
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from forecourt.accounts.roles import Role
+from forecourt.deals import actions
+from forecourt.deals.documents import MARGIN_STATEMENT, render_document
+from forecourt.deals.numbers import deal_numbers
+from forecourt.deals.tests.factories import car, desk, trade_fields, us_setup
+from forecourt.inventory import actions as inventory
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(pdf: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def deliver(seller, manager, deal, odometer=42000):
+    actions.approve_deal(manager, deal)
+    actions.contract_deal(seller, deal)
+    due = deal_numbers(deal).totals.balance_due
+    if due > 0:
+        actions.take_payment(seller, deal, method="card", amount=due)
+    return actions.deliver_deal(seller, deal, odometer=odometer)
+
+
+def test_jacket_live_numbers_and_inline_errors(owner, rooftop, salesperson, client_for):
+    us_setup(owner, rooftop)
+    deal = desk(salesperson, rooftop, price="25000.00")
+    client = client_for(salesperson)
+    page = client.get(f"/deals/{deal.pk}/")
+    assert page.status_code == 200
+    assert b"Balance due" in page.content
+    assert b"Front gross" not in page.content  # a salesperson does not see gross
+    form = {"version": deal.version, "price": "24000.00", "discount": "0", "sale_type": "cash",
+            "vat_treatment": ""}  # fmt: skip
+    swapped = client.post(f"/deals/{deal.pk}/numbers/", form, HTTP_HX_REQUEST="true")
+    assert swapped.status_code == 200
+    assert b'id="desk"' in swapped.content
+    assert b"<html" not in swapped.content
+    deal.refresh_from_db()
+    assert deal.price == D("24000.00")
+    form = {**form, "version": deal.version, "discount": "30000"}
+    bad = client.post(f"/deals/{deal.pk}/numbers/", form, HTTP_HX_REQUEST="true")
+    assert bad.status_code == 422
+    assert b"The discount cannot exceed the price." in bad.content
+    trade = client.post(f"/deals/{deal.pk}/trades/", trade_fields(vin="BAD"))
+    assert trade.status_code == 422
+    assert b"17-character VIN" in trade.content
+
+
+def test_desk_from_the_vehicle_page_and_list_my_deals(owner, rooftop, salesperson, client_for):
+    vehicle = car(owner, rooftop)
+    client = client_for(salesperson)
+    assert b"Desk a deal" in client.get(f"/inventory/{vehicle.pk}/").content
+    buyer = desk(owner, rooftop).buyer
+    desk_form = {"vehicle": vehicle.pk, "buyer": buyer.pk, "sale_type": "cash", "discount": "0"}
+    created = client.post("/deals/new/", desk_form)
+    assert created.status_code == 302
+    mine = client.get("/deals/", {"mine": "on"})
+    assert mine.status_code == 200
+    assert vehicle.stock_number.encode() in mine.content
+    assert client.get("/deals/", {"date_from": "nope"}).status_code == 200
+
+
+def test_us_documents_print(owner, rooftop, salesperson):
+    us_setup(owner, rooftop)
+    manager = owner
+    deal = desk(salesperson, rooftop, price="25000.00")
+    actions.add_trade(salesperson, deal, **trade_fields())
+    deal = deliver(salesperson, manager, deal, odometer=42050)
+    order = pdf_text(render_document("buyers_order", deal))
+    assert "Test state tax" in order
+    assert "Balance due" in order
+    assert "42050" in pdf_text(render_document("odometer", deal))
+    assert "R" in pdf_text(render_document("receipts", deal))
+    assert PdfReader(io.BytesIO(render_document("buyers_order", deal))).pages[
+        0
+    ].mediabox.width == pytest.approx(612, abs=1)
+
+
+def test_uk_invoices_and_the_stock_book_reconcile(owner, other_rooftop, make_user, client_for):
+    seller = make_user(Role.SALESPERSON, rooftops=[other_rooftop])
+    manager = make_user(Role.SALES_MANAGER, rooftops=[other_rooftop])
+    margin_car = car(owner, other_rooftop, acquisition_cost=D("8000.00"))
+    inventory.add_cost(owner, margin_car, kind="reconditioning", amount="600")
+    margin_deal = deliver(
+        seller, manager, desk(seller, other_rooftop, vehicle=margin_car, price="11000.00")
+    )
+    new_car = car(owner, other_rooftop, condition="new")
+    standard_deal = deliver(
+        seller, manager, desk(seller, other_rooftop, vehicle=new_car, price="24000.00")
+    )
+
+    margin_invoice = pdf_text(render_document("invoice", margin_deal))
+    assert "second-hand margin scheme supply" in margin_invoice
+    assert "VAT on the vehicle" not in margin_invoice
+    standard_invoice = pdf_text(render_document("invoice", standard_deal))
+    assert "of which VAT on the vehicle" in standard_invoice
+    assert "4,000.00" in standard_invoice
+    assert MARGIN_STATEMENT[:30] not in standard_invoice
+    assert PdfReader(io.BytesIO(render_document("invoice", margin_deal))).pages[
+        0
+    ].mediabox.width == pytest.approx(595, abs=1)
+
+    client = client_for(manager)
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/deals/stock-book/", {"format": "csv"}).content.decode())
+        )
+    )
+    assert len(rows) == 2  # the heading and the one margin-scheme car
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert (row["Purchase price"], row["Selling price"], row["Margin"], row["VAT due"]) == (
+        "8000.00",
+        "11000.00",
+        "3000.00",
+        "500.00",
+    )
+    assert row["Sales invoice"] == margin_deal.invoices.get().number
+    workbook = load_workbook(
+        io.BytesIO(client.get("/deals/stock-book/", {"format": "xlsx"}).content)
+    )
+    assert workbook.active.max_row == 2
+    assert client_for(seller).get("/deals/stock-book/").status_code == 403
