@@ -81,6 +81,17 @@ def _hold_vehicle(actor: Any, deal: Deal) -> None:
     )  # fmt: skip
 
 
+def _keep_hold(actor: Any, deal: Deal) -> None:
+    """Inventory holds last at most inventory.MAX_HOLD: a deal approved long ago may find
+    its hold expired (the vehicle back on sale). Hold it again, or say who has it now."""
+    if _our_hold(deal) is not None:
+        return
+    vehicle = Vehicle.objects.get(pk=deal.vehicle_id)
+    if vehicle.status == Status.ON_HOLD:
+        raise DealConflict("The vehicle's hold for this deal expired and another deal holds it.")
+    _hold_vehicle(actor, deal)
+
+
 def _release_vehicle(actor: Any, deal: Deal, reason: str) -> None:
     if _our_hold(deal) is not None:
         inventory.release_hold(actor, deal.vehicle_id, reason=f"{deal.number}: {reason}"[:200])
@@ -147,6 +158,7 @@ def contract_deal(actor: Any, deal: Deal | int, *, expected_version: int | None 
     _check_sanctions(locked)
     if Deal.objects.live().filter(vehicle_id=locked.vehicle_id).exclude(pk=locked.pk).exists():
         raise DealConflict("Another deal has already contracted this vehicle.")
+    _keep_hold(actor, locked)
     try:
         with transaction.atomic():
             record_transition(actor, locked, S.CONTRACTED)

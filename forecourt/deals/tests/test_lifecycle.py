@@ -4,10 +4,11 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from forecourt.accounts.roles import Role
 from forecourt.core.models import AuditEntry
-from forecourt.deals import actions
+from forecourt.deals import actions, registry
 from forecourt.deals.models import ComplianceTask, DealStatus, InvoiceNumber, Payment
 from forecourt.deals.numbers import deal_numbers
 from forecourt.deals.tests.factories import car, desk, trade_fields, uk_customer, us_setup
@@ -240,3 +241,40 @@ def test_uk_standard_rated_new_car_shows_vat(owner, other_rooftop, make_user):
     )
     vat = deal_numbers(deal).vat
     assert (vat.treatment, vat.vat, vat.shows_vat) == ("standard", D("4000.00"), True)
+
+
+def test_an_expired_hold_is_taken_again_when_contracting(owner, rooftop, salesperson):
+    deal = desk(salesperson, rooftop, price="25000.00")
+    actions.approve_deal(salesperson, deal)
+    VehicleHold.objects.filter(vehicle_id=deal.vehicle_id).update(expires_at=timezone.now())
+    inventory.release_expired_holds()
+    assert Vehicle.objects.get(pk=deal.vehicle_id).status == Status.AVAILABLE
+    actions.contract_deal(salesperson, deal)
+    assert Vehicle.objects.get(pk=deal.vehicle_id).status == Status.ON_HOLD
+
+
+def test_back_gross_comes_from_registered_providers(owner, rooftop, salesperson):
+    deal = desk(salesperson, rooftop, price="25000.00")
+    registry.register_back_gross("test", lambda d: D("750.00") if d.pk == deal.pk else D("0"))
+    try:
+        numbers = deal_numbers(deal)
+        assert numbers.back_gross == D("750.00")
+        assert numbers.total_gross == numbers.totals.front_gross + D("750.00")
+    finally:
+        registry.unregister_back_gross("test")
+    assert deal_numbers(deal).back_gross == D("0.00")
+
+
+def test_jacket_panels_show_to_the_roles_they_name(rf, salesperson, manager):
+    registry.register_jacket_panel("x/_panel.html", lambda request, deal: {"deal": deal},
+                                   "deals.approve_deal")  # fmt: skip
+    try:
+        request = rf.get("/")
+        request.user = salesperson
+        assert registry.jacket_panels(request, "D-1") == []
+        request.user = manager
+        assert registry.jacket_panels(request, "D-1") == [
+            {"template": "x/_panel.html", "context": {"deal": "D-1"}}
+        ]
+    finally:
+        registry._PANELS.pop("x/_panel.html")
