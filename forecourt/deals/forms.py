@@ -8,9 +8,13 @@ from typing import Any
 from django import forms
 
 from forecourt.deals.models import (
+    CommissionPlan,
+    DealSettings,
+    Fee,
     LineKindChoice,
     PaymentMethod,
     SaleType,
+    TaxRule,
 )
 from forecourt.inventory.models import OdometerBrand
 
@@ -106,3 +110,35 @@ def set_choices(form: forms.BaseForm, name: str, choices: list[Any]) -> None:
     field = form.fields[name]
     assert isinstance(field, forms.ChoiceField)  # noqa: S101 - a programming error otherwise
     field.choices = choices
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = DealSettings
+        fields = ["tax_area", "doc_fee_cap", "discount_limit", "vat_rate", "invoice_prefix"]
+
+
+class FeeForm(forms.ModelForm):
+    class Meta:
+        model = Fee
+        fields = ["name", "kind", "amount", "taxable", "added_by_default"]
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = CommissionPlan
+        fields = ["name", "kind", "flat", "percent", "mini"]
+
+
+class TaxRuleForm(forms.ModelForm):
+    class Meta:
+        model = TaxRule
+        fields = [
+            "area", "level", "name", "rate", "trade_credit", "trade_credit_cap",
+            "trade_credit_percent", "doc_fee_taxable", "rebates_taxable", "accessories_taxable",
+            "service_contracts_taxable", "effective_from", "effective_to", "citation",
+        ]  # fmt: skip
+        widgets = {
+            "effective_from": forms.DateInput(attrs={"type": "date"}),
+            "effective_to": forms.DateInput(attrs={"type": "date"}),
+        }

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -27,15 +27,26 @@ from forecourt.deals.documents import DOCUMENTS, render_document
 from forecourt.deals.forms import (
     DealFilterForm,
     DeskForm,
+    FeeForm,
     LineForm,
     NumbersForm,
     PaymentForm,
+    PlanForm,
+    SettingsForm,
+    TaxRuleForm,
     TradeForm,
     TransitionForm,
     set_choices,
 )
-from forecourt.deals.models import SALE_TYPES_BY_COUNTRY, Deal, DealStatus, Fee
-from forecourt.deals.numbers import deal_numbers
+from forecourt.deals.models import (
+    SALE_TYPES_BY_COUNTRY,
+    CommissionPlan,
+    Deal,
+    DealStatus,
+    Fee,
+    TaxRule,
+)
+from forecourt.deals.numbers import area_prefixes, deal_numbers, settings_for
 from forecourt.deals.registry import jacket_panels
 from forecourt.deals.search import BadQuery, DealFilters, search_deals
 from forecourt.deals.stockbook import as_csv, as_xlsx, stock_book_rows
@@ -406,3 +417,102 @@ def stock_book(request: HttpRequest) -> HttpResponse:
         f: f"{reverse('deals:stock-book')}?{urlencode({'format': f})}" for f in ("csv", "xlsx")
     }
     return render(request, "deals/stock_book.html", {"rows": rows, "links": links})
+
+
+# --- configuration: settings, fee table, commission plans, tax rules ------------------
+
+
+@permission_required("deals.view_dealsettings", raise_exception=True)
+def deal_settings(request: HttpRequest) -> HttpResponse:
+    return render(request, "deals/settings.html", _settings_context(request))
+
+
+def _settings_context(request: HttpRequest, **forms: Any) -> dict[str, Any]:
+    user: Any = request.user
+    rooftops = list(Rooftop.objects.for_user(user, "view"))
+    chosen = request.GET.get("rooftop") or request.POST.get("rooftop")
+    rooftop = next((r for r in rooftops if str(r.pk) == chosen), rooftops[0] if rooftops else None)
+    config = settings_for(rooftop) if rooftop else None
+    area = config.tax_area if config else ""
+    applying = {rule.pk for rule in TaxRule.objects.filter(area__in=area_prefixes(area))}
+    return {
+        "rooftops": rooftops,
+        "rooftop": rooftop,
+        "config": config,
+        "rules": TaxRule.objects.all(),
+        "applying": applying,
+        "fees": Fee.objects.filter(rooftop=rooftop) if rooftop else [],
+        "plans": CommissionPlan.objects.filter(rooftop=rooftop) if rooftop else [],
+        "settings_form": forms.get("settings_form") or SettingsForm(instance=config),
+        "fee_form": forms.get("fee_form") or FeeForm(),
+        "plan_form": forms.get("plan_form") or PlanForm(),
+        "rule_form": forms.get("rule_form") or TaxRuleForm(),
+    }
+
+
+def _config_write(
+    request: HttpRequest, form: Any, form_name: str, write: Callable[[dict[str, Any]], Any],
+    done: str, rooftop_id: int | None = None,
+) -> HttpResponse:  # fmt: skip
+    target = reverse("deals:settings") + (f"?rooftop={rooftop_id}" if rooftop_id else "")
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(target)
+    context = _settings_context(request, **{form_name: form})
+    return render(request, "deals/settings.html", context, status=422)
+
+
+@require_POST
+def deal_settings_update(request: HttpRequest, rooftop_id: int) -> HttpResponse:
+    rooftop = visible_or_404(Rooftop, request.user, rooftop_id)
+    return _config_write(
+        request, SettingsForm(request.POST), "settings_form",
+        lambda data: actions.update_deal_settings(request.user, rooftop, **data),
+        "Settings saved.", rooftop.pk,
+    )  # fmt: skip
+
+
+@require_POST
+def fee_add(request: HttpRequest, rooftop_id: int) -> HttpResponse:
+    rooftop = visible_or_404(Rooftop, request.user, rooftop_id)
+    return _config_write(
+        request, FeeForm(request.POST), "fee_form",
+        lambda data: actions.add_fee(request.user, rooftop, **data), "Fee added.", rooftop.pk,
+    )  # fmt: skip
+
+
+@require_POST
+def plan_add(request: HttpRequest, rooftop_id: int) -> HttpResponse:
+    rooftop = visible_or_404(Rooftop, request.user, rooftop_id)
+    return _config_write(
+        request, PlanForm(request.POST), "plan_form",
+        lambda data: actions.add_commission_plan(request.user, rooftop, **data),
+        "Commission plan added.", rooftop.pk,
+    )  # fmt: skip
+
+
+@require_POST
+@permission_required("deals.add_taxrule", raise_exception=True)
+def tax_rule_add(request: HttpRequest) -> HttpResponse:
+    return _config_write(
+        request, TaxRuleForm(request.POST), "rule_form",
+        lambda data: actions.add_tax_rule(request.user, **data), "Tax rule saved.",
+    )  # fmt: skip
+
+
+@require_POST
+@permission_required("deals.change_taxrule", raise_exception=True)
+def tax_rule_confirm(request: HttpRequest, rule_id: int) -> HttpResponse:
+    rule = get_object_or_404(TaxRule, pk=rule_id)
+    try:
+        actions.confirm_tax_rule(request.user, rule)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{rule.name} confirmed.")
+    return redirect("deals:settings")

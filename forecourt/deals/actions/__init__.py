@@ -1,6 +1,7 @@
 """Every write to deals: one function per business operation (forecourt.deals.actions)."""
 
 from forecourt.deals.actions.config import (
+    add_commission_plan,
     add_fee,
     add_tax_rule,
     confirm_tax_rule,
@@ -32,6 +33,7 @@ from forecourt.deals.actions.locking import DealConflict, DealVersionConflict
 __all__ = [
     "DealConflict",
     "DealVersionConflict",
+    "add_commission_plan",
     "add_fee",
     "add_line",
     "add_tax_rule",

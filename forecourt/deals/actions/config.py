@@ -11,7 +11,7 @@ from django.utils import timezone
 from forecourt.core import audit
 from forecourt.core.permissions import require_permission
 from forecourt.deals.actions.locking import money, require_rooftop, user_or_none
-from forecourt.deals.models import DealSettings, Fee, TaxRule
+from forecourt.deals.models import CommissionPlan, DealSettings, Fee, TaxRule
 
 SETTINGS_FIELDS = ("tax_area", "doc_fee_cap", "discount_limit", "vat_rate", "invoice_prefix")
 RULE_FIELDS = (
@@ -93,3 +93,15 @@ def confirm_tax_rule(actor: Any, rule: TaxRule | int) -> TaxRule:
     locked.save(update_fields=["needs_confirmation", "confirmed_by"])
     audit.record(actor, "deals.confirm_tax_rule", locked, {"needs_confirmation": [True, False]})
     return locked
+
+
+@transaction.atomic
+def add_commission_plan(actor: Any, rooftop: Any, **values: Any) -> CommissionPlan:
+    require_permission(actor, "deals.add_commissionplan")
+    require_rooftop(actor, rooftop.pk)
+    plan = CommissionPlan(rooftop=rooftop, **values)
+    plan.full_clean()
+    plan.save()
+    audit.record(actor, "deals.add_commission_plan", plan, audit.created(plan),
+                 rooftop_id=rooftop.pk)  # fmt: skip
+    return plan

@@ -879,7 +879,9 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="taxrule",
             constraint=models.UniqueConstraint(
-                fields=("area", "level", "name", "effective_from"), name="tax_rule_version"
+                fields=("area", "level", "name", "effective_from"),
+                name="tax_rule_version",
+                violation_error_message="A version of this rule already starts on this date.",
             ),
         ),
         migrations.AddConstraint(

@@ -94,7 +94,9 @@ class TaxRule(models.Model):
         ordering = ["area", "level", "name", "-effective_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["area", "level", "name", "effective_from"], name="tax_rule_version"
+                fields=["area", "level", "name", "effective_from"],
+                name="tax_rule_version",
+                violation_error_message="A version of this rule already starts on this date.",
             ),
             models.CheckConstraint(condition=Q(rate__gte=0) & Q(rate__lt=1), name="tax_rate_range"),
         ]

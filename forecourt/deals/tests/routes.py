@@ -23,6 +23,12 @@ EXPECTED: dict[str, str] = {
     "deals:deal-payment": POST_ONLY,
     "deals:deal-transition": POST_ONLY,
     "deals:deal-document": VIEW,
+    "deals:settings": "deals.view_dealsettings",
+    "deals:settings-update": POST_ONLY,
+    "deals:fee-add": POST_ONLY,
+    "deals:plan-add": POST_ONLY,
+    "deals:tax-rule-add": POST_ONLY,
+    "deals:tax-rule-confirm": POST_ONLY,
     # API
     "api:list_deals": VIEW,
     "api:get_deal": VIEW,
@@ -40,6 +46,7 @@ MODEL_BY_PARAM: dict[str, str] = {
     "deal_id": "deals.Deal",
     "line_id": "deals.DealLine",
     "trade_id": "deals.TradeIn",
+    "rule_id": "deals.TaxRule",
 }
 MODEL_BY_SEGMENT: dict[str, str] = {"deals": "deals.Deal"}
 PLAIN_VALUES: dict[str, str] = {"kind": "buyers_order"}

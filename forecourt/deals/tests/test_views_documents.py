@@ -130,3 +130,29 @@ def test_uk_invoices_and_the_stock_book_reconcile(owner, other_rooftop, make_use
     )
     assert workbook.active.max_row == 2
     assert client_for(seller).get("/deals/stock-book/").status_code == 403
+
+
+def test_an_owner_configures_and_confirms_the_jurisdiction(owner, rooftop, client_for, make_user):
+    from forecourt.deals.models import DealSettings, TaxRule
+
+    client = client_for(owner)
+    page = client.get("/deals/settings/")
+    assert b"Needs the dealer's confirmation" in page.content
+    saved = client.post(f"/deals/settings/{rooftop.pk}/", {"tax_area": "us-ca", "vat_rate": "20",
+                                                           "invoice_prefix": "INV-"})  # fmt: skip
+    assert saved.status_code == 302
+    assert DealSettings.objects.get(rooftop=rooftop).tax_area == "US-CA"
+    california = TaxRule.objects.get(area="US-CA")
+    assert client.post(f"/deals/tax-rules/{california.pk}/confirm/").status_code == 302
+    california.refresh_from_db()
+    assert not california.needs_confirmation
+    rule = {
+        "area": "US-CA-LA", "level": "district", "name": "LA district", "rate": "0.0225",
+        "trade_credit": "none", "effective_from": "2025-04-01", "citation": "CDTFA rates",
+    }  # fmt: skip
+    assert client.post("/deals/tax-rules/", rule).status_code == 302
+    again = client.post("/deals/tax-rules/", rule)
+    assert again.status_code == 422
+    assert b"already starts on this date" in again.content
+    manager = make_user(Role.SALES_MANAGER)
+    assert client_for(manager).post("/deals/tax-rules/", rule).status_code == 403
