@@ -54,6 +54,9 @@ class Command(BaseCommand):
         from forecourt.leads.demo import seed_leads
 
         self.stdout.write(f"Demo leads: {seed_leads()} lead(s) added.")
+        from forecourt.deals.demo import seed_deals
+
+        self.stdout.write(f"Demo deals: {seed_deals()} deal(s) added.")
         if quiet_logins:
             return
         self.stdout.write("")
