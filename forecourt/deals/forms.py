@@ -142,3 +142,17 @@ class TaxRuleForm(forms.ModelForm):
             "effective_from": forms.DateInput(attrs={"type": "date"}),
             "effective_to": forms.DateInput(attrs={"type": "date"}),
         }
+
+
+class SalespeopleForm(forms.Form):
+    """Up to two salespeople and their split (the API takes any number)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    first = forms.TypedChoiceField(coerce=int, label="Salesperson")
+    first_share = forms.DecimalField(**MONEY, initial=100, label="Share %")
+    first_plan = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Plan")
+    second = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label="Second salesperson"
+    )
+    second_share = forms.DecimalField(**MONEY, required=False, label="Share %")
+    second_plan = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Plan")

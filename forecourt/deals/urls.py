@@ -23,6 +23,7 @@ urlpatterns: list[URLPattern] = [
         "<int:pk>/trades/<int:trade_id>/remove/", views.deal_trade_remove, name="deal-trade-remove"
     ),
     path("<int:pk>/payments/", views.deal_payment, name="deal-payment"),
+    path("<int:pk>/salespeople/", views.deal_salespeople, name="deal-salespeople"),
     path("<int:pk>/transition/", views.deal_transition, name="deal-transition"),
     path("<int:pk>/documents/<str:kind>/", views.deal_document, name="deal-document"),
 ]

@@ -32,6 +32,7 @@ from forecourt.deals.forms import (
     NumbersForm,
     PaymentForm,
     PlanForm,
+    SalespeopleForm,
     SettingsForm,
     TaxRuleForm,
     TradeForm,
@@ -178,6 +179,7 @@ def _jacket(request: HttpRequest, deal: Deal, **forms: Any) -> dict[str, Any]:
         "line_form": line_form,
         "trade_form": forms.get("trade_form") or TradeForm(),
         "payment_form": forms.get("payment_form") or PaymentForm(),
+        "people_form": _people_form(deal, forms.get("people_form")),
         "transition_form": forms.get("transition_form")
         or TransitionForm(initial={"version": deal.version, "odometer_brand": "actual"}),
         "moves": _moves(user, deal),
@@ -187,11 +189,33 @@ def _jacket(request: HttpRequest, deal: Deal, **forms: Any) -> dict[str, Any]:
     }
 
 
+def _people_form(deal: Deal, bound: SalespeopleForm | None = None) -> SalespeopleForm:
+    people = list(deal.salespeople.all())
+    initial: dict[str, Any] = {"version": deal.version}
+    for prefix, person in zip(("first", "second"), people, strict=False):
+        initial |= {prefix: person.user_id, f"{prefix}_share": person.share,
+                    f"{prefix}_plan": person.plan_id}  # fmt: skip
+    form = bound or SalespeopleForm(initial=initial)
+    sellers = User.objects.filter(rooftops=deal.rooftop_id, is_active=True).order_by("full_name")
+    choices = [(u.pk, u.full_name or u.email) for u in sellers if u.has_perm("deals.add_deal")]
+    plans = [
+        ("", "-"),
+        *((p.pk, p.name) for p in CommissionPlan.objects.filter(rooftop_id=deal.rooftop_id)),
+    ]
+    set_choices(form, "first", choices)
+    set_choices(form, "second", [("", "-"), *choices])
+    set_choices(form, "first_plan", plans)
+    set_choices(form, "second_plan", plans)
+    return form
+
+
 def _moves(user: Any, deal: Deal) -> list[tuple[str, str]]:
     s = DealStatus
     moves = {
-        s.QUOTE: [("submit", "Submit for approval"), ("approve", "Approve")],
-        s.PENDING_APPROVAL: [("approve", "Approve"), ("return_to_quote", "Return to quote")],
+        s.QUOTE: [("submit", "Submit for approval")],
+        s.PENDING_APPROVAL: [("approve", "Approve"), ("return_to_quote", "Return to quote")]
+        if user.has_perm("deals.approve_deal")
+        else [("return_to_quote", "Return to quote")],
         s.APPROVED: [("contract", "Contract (signed)"), ("return_to_quote", "Return to quote")],
         s.CONTRACTED: [("deliver", "Deliver")],
         s.DELIVERED: [("unwind", "Unwind")] if user.has_perm("deals.unwind_deal") else [],
@@ -317,6 +341,25 @@ def deal_trade_remove(request: HttpRequest, pk: int, trade_id: int) -> HttpRespo
         lambda deal: actions.remove_trade(request.user, deal, trade_id),
         "Trade-in removed.",
     )
+
+
+@require_POST
+def deal_salespeople(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = visible_or_404(Deal, request.user, pk)
+    form = _people_form(deal, SalespeopleForm(request.POST))
+
+    def write(deal: Deal, data: dict[str, Any]) -> Any:
+        people = []
+        for prefix in ("first", "second"):
+            if data.get(prefix):
+                user = User.objects.get(pk=data[prefix])
+                plan = actions.plan_of(deal.rooftop_id, data[f"{prefix}_plan"])
+                people.append((user, data[f"{prefix}_share"] or 0, plan))
+        return actions.update_deal(
+            request.user, deal, expected_version=data["version"], salespeople=people
+        )
+
+    return _write(request, pk, form, "people_form", write, "Salespeople saved.")
 
 
 @require_POST

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -272,15 +272,31 @@ def add_line(
 def remove_line(
     actor: Any, deal: Deal | int, line_id: int, *, expected_version: int | None = None
 ) -> Deal:
+    return _remove_child(
+        actor, deal, expected_version, "lines", line_id, "line",
+        lambda line: f"{line.get_kind_display()}: {line.description} {line.amount}",
+    )  # fmt: skip
+
+
+def _remove_child(
+    actor: Any,
+    deal: Deal | int,
+    expected_version: int | None,
+    relation: str,
+    child_id: int,
+    field: str,
+    describe: Callable[[Any], str],
+) -> Deal:
+    """Remove a line or trade of a quote: the row goes, the audit entry keeps what it was."""
     locked = lock_deal(actor, deal, "deals.change_deal", expected_version)
     require_editable(locked)
-    line = locked.lines.filter(pk=line_id).first()
-    if line is None:
-        raise ValidationError({"line": "No such line on this deal."})
-    described = f"{line.get_kind_display()}: {line.description} {line.amount}"
-    line.delete()
+    child = getattr(locked, relation).filter(pk=child_id).first()
+    if child is None:
+        raise ValidationError({field: f"No such {field} on this deal."})
+    described = describe(child)
+    child.delete()
     save_deal(locked)
-    audit.record(actor, "deals.remove_line", locked, {"line": [described, None]})
+    audit.record(actor, f"deals.remove_{field}", locked, {field: [described, None]})
     return locked
 
 
@@ -347,16 +363,10 @@ def add_trade(
 def remove_trade(
     actor: Any, deal: Deal | int, trade_id: int, *, expected_version: int | None = None
 ) -> Deal:
-    locked = lock_deal(actor, deal, "deals.change_deal", expected_version)
-    require_editable(locked)
-    trade = locked.trades.filter(pk=trade_id).first()
-    if trade is None:
-        raise ValidationError({"trade": "No such trade-in on this deal."})
-    described = f"{trade} {trade.vin}"
-    trade.delete()
-    save_deal(locked)
-    audit.record(actor, "deals.remove_trade", locked, {"trade": [described, None]})
-    return locked
+    return _remove_child(
+        actor, deal, expected_version, "trades", trade_id, "trade",
+        lambda trade: f"{trade} {trade.vin}",
+    )  # fmt: skip
 
 
 # --- payments -------------------------------------------------------------------------

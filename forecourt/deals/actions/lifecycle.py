@@ -50,9 +50,19 @@ def _check_ready(deal: Deal) -> list[str]:
 def submit_for_approval(
     actor: Any, deal: Deal | int, *, expected_version: int | None = None
 ) -> Deal:
+    """The salesperson's numbers are done. A deal with approval reasons (below floor,
+    negative front gross, discount over the limit) waits for a manager; one without is
+    approved at once (numbers locked, vehicle held), recorded as needing no manager."""
     locked = lock_deal(actor, deal, "deals.change_deal", expected_version)
     require_status(locked, S.QUOTE, doing="submitted")
     locked.approval_reasons = _check_ready(locked)
+    if not locked.approval_reasons:
+        _hold_vehicle(actor, locked)
+        record_transition(
+            actor, locked, S.APPROVED, "Within the salesperson's limits: no manager needed.",
+            {"approval_reasons": [None, []]}, ["approval_reasons"],
+        )  # fmt: skip
+        return locked
     record_transition(
         actor, locked, S.PENDING_APPROVAL, "; ".join(locked.approval_reasons),
         {"approval_reasons": [None, locked.approval_reasons]}, ["approval_reasons"],
@@ -101,13 +111,10 @@ def _release_vehicle(actor: Any, deal: Deal, reason: str) -> None:
 def approve_deal(
     actor: Any, deal: Deal | int, *, note: str = "", expected_version: int | None = None
 ) -> Deal:
-    """Lock the numbers and hold the vehicle. A deal with approval reasons (below floor,
-    negative front gross, discount over the limit) needs a role that may approve."""
-    locked = lock_deal(actor, deal, "deals.change_deal", expected_version)
+    """A manager (deals.approve_deal) approves: the numbers are locked and the vehicle held."""
+    locked = lock_deal(actor, deal, "deals.approve_deal", expected_version)
     require_status(locked, S.QUOTE, S.PENDING_APPROVAL, doing="approved")
     reasons = _check_ready(locked)
-    if reasons and not actor.has_perm("deals.approve_deal"):
-        raise PermissionDenied("This deal needs a manager's approval: " + " ".join(reasons))
     _hold_vehicle(actor, locked)
     locked.approval_reasons = reasons
     locked.approved_by = actor
@@ -158,12 +165,14 @@ def contract_deal(actor: Any, deal: Deal | int, *, expected_version: int | None 
     _check_sanctions(locked)
     if Deal.objects.live().filter(vehicle_id=locked.vehicle_id).exclude(pk=locked.pk).exists():
         raise DealConflict("Another deal has already contracted this vehicle.")
-    _keep_hold(actor, locked)
     try:
         with transaction.atomic():
             record_transition(actor, locked, S.CONTRACTED)
     except IntegrityError:
         raise DealConflict("Another deal has already contracted this vehicle.") from None
+    # After the constraint chose this deal: a concurrent contender waits on the index
+    # entry until this transaction ends, so it never reaches the vehicle's hold.
+    _keep_hold(actor, locked)
     return locked
 
 

@@ -13,9 +13,14 @@ from django.utils import timezone
 
 from forecourt.core import audit
 from forecourt.core.concurrency import VersionConflict
-from forecourt.core.permissions import require_permission, sees_all_rooftops
+from forecourt.core.permissions import sees_all_rooftops
 from forecourt.deals.calc import cents
 from forecourt.deals.models import Deal, DealStatus, DealStatusChange
+
+PERMISSION_MESSAGES = {
+    "deals.approve_deal": "Only a manager can approve a deal (deals.approve_deal).",
+    "deals.unwind_deal": "Only a manager can unwind a delivered deal (deals.unwind_deal).",
+}
 
 
 class DealVersionConflict(VersionConflict):
@@ -43,7 +48,10 @@ def lock_deal(
     actor: Any, deal: Deal | int, permission: str, expected_version: int | None = None
 ) -> Deal:
     """Check the permission, lock the deal row, check the rooftop and the version."""
-    require_permission(actor, permission)
+    if not (getattr(actor, "is_active", False) and actor.has_perm(permission)):
+        raise PermissionDenied(
+            PERMISSION_MESSAGES.get(permission, f"Your role does not allow this ({permission}).")
+        )
     pk = deal.pk if isinstance(deal, Deal) else deal
     rows = Deal.objects.select_for_update(of=("self",)).select_related(
         "rooftop", "vehicle", "buyer"

@@ -21,6 +21,7 @@ EXPECTED: dict[str, str] = {
     "deals:deal-trade-add": POST_ONLY,
     "deals:deal-trade-remove": POST_ONLY,
     "deals:deal-payment": POST_ONLY,
+    "deals:deal-salespeople": POST_ONLY,
     "deals:deal-transition": POST_ONLY,
     "deals:deal-document": VIEW,
     "deals:settings": "deals.view_dealsettings",

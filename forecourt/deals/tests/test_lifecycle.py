@@ -43,7 +43,7 @@ def test_us_cash_deal_with_a_trade_from_quote_to_delivered(owner, rooftop, sales
     assert numbers.approval_reasons == ["The price is below the vehicle's floor price."]
 
     actions.submit_for_approval(salesperson, deal)
-    with pytest.raises(PermissionDenied, match="manager"):
+    with pytest.raises(PermissionDenied, match="Only a manager can approve"):
         actions.approve_deal(salesperson, deal)
     actions.approve_deal(manager, deal, note="Aged unit, ok")
     vehicle.refresh_from_db()
@@ -126,7 +126,8 @@ def test_unwind_reverses_by_new_records(owner, rooftop, salesperson, manager):
     us_setup(owner, rooftop)
     deal = desk(salesperson, rooftop, price="25000.00")
     trade = actions.add_trade(salesperson, deal, **trade_fields())
-    actions.approve_deal(salesperson, deal)  # no approval reasons: the salesperson may
+    deal = actions.submit_for_approval(salesperson, deal)  # within limits: approved at once
+    assert deal.status == DealStatus.APPROVED
     actions.contract_deal(salesperson, deal)
     balance = deal_numbers(deal).totals.balance_due
     paid = actions.take_payment(salesperson, deal, method="card", amount=balance)
@@ -163,7 +164,7 @@ def test_form_8300_task_for_cash_over_10000_across_related_deals(owner, rooftop,
 def test_open_sanctions_match_blocks_contracting(owner, rooftop, salesperson, manager):
     us_setup(owner, rooftop)
     deal = desk(salesperson, rooftop, price="25000.00")
-    actions.approve_deal(salesperson, deal)
+    actions.submit_for_approval(salesperson, deal)
     type(deal.buyer).objects.filter(pk=deal.buyer_id).update(ofac_status="possible_match")
     with pytest.raises(ValidationError, match="OFAC"):
         actions.contract_deal(salesperson, deal)
@@ -222,7 +223,7 @@ def test_stale_version_is_a_conflict(owner, rooftop, salesperson):
 def test_cancel_releases_the_hold_and_refunds(owner, rooftop, salesperson):
     deal = desk(salesperson, rooftop, price="25000.00")
     actions.take_payment(salesperson, deal, method="card", amount="500")
-    actions.approve_deal(salesperson, deal)
+    actions.submit_for_approval(salesperson, deal)
     actions.cancel_deal(salesperson, deal, reason="Changed mind")
     vehicle = Vehicle.objects.get(pk=deal.vehicle_id)
     assert vehicle.status == Status.AVAILABLE
@@ -245,7 +246,7 @@ def test_uk_standard_rated_new_car_shows_vat(owner, other_rooftop, make_user):
 
 def test_an_expired_hold_is_taken_again_when_contracting(owner, rooftop, salesperson):
     deal = desk(salesperson, rooftop, price="25000.00")
-    actions.approve_deal(salesperson, deal)
+    actions.submit_for_approval(salesperson, deal)
     VehicleHold.objects.filter(vehicle_id=deal.vehicle_id).update(expires_at=timezone.now())
     inventory.release_expired_holds()
     assert Vehicle.objects.get(pk=deal.vehicle_id).status == Status.AVAILABLE

@@ -156,3 +156,23 @@ def test_an_owner_configures_and_confirms_the_jurisdiction(owner, rooftop, clien
     assert b"already starts on this date" in again.content
     manager = make_user(Role.SALES_MANAGER)
     assert client_for(manager).post("/deals/tax-rules/", rule).status_code == 403
+
+
+def test_split_the_deal_between_two_salespeople(owner, rooftop, salesperson, make_user, client_for):
+    other = make_user(Role.SALESPERSON)
+    deal = desk(salesperson, rooftop, price="25000.00")
+    plan = actions.add_commission_plan(owner, rooftop, name="Std", kind="percent", percent="25")
+    client = client_for(salesperson)
+    form = {
+        "version": deal.version, "first": salesperson.pk, "first_share": "60",
+        "first_plan": plan.pk, "second": other.pk, "second_share": "30", "second_plan": "",
+    }  # fmt: skip
+    refused = client.post(f"/deals/{deal.pk}/salespeople/", form)
+    assert refused.status_code == 422
+    assert b"not 100 %" in refused.content
+    saved = client.post(f"/deals/{deal.pk}/salespeople/", {**form, "second_share": "40"})
+    assert saved.status_code == 302
+    shares = {s.user_id: s.share for s in deal.salespeople.all()}
+    assert shares == {salesperson.pk: D("60.00"), other.pk: D("40.00")}
+    # 5,000 front gross: 25 % of a 60 % share; the second has no plan.
+    assert deal_numbers(deal).commissions == {str(salesperson): D("750.00"), str(other): D("0.00")}
