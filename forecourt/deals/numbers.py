@@ -70,9 +70,11 @@ class DealNumbers:
             "approval_reasons": self.approval_reasons,
         }  # fmt: skip
         if self.vat is not None:
+            # Margin-scheme VAT is 1/6 of the margin: it would reveal the car's cost.
+            hidden = not with_gross and not self.vat.shows_vat
             body["vat"] = {
                 "treatment": self.vat.treatment.value,
-                "vat": self.vat.vat,
+                "vat": None if hidden else self.vat.vat,
                 "shows_vat": self.vat.shows_vat,
                 "add_on_vat": self.add_on_vat,
             }
