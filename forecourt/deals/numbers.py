@@ -168,7 +168,7 @@ def deal_numbers(deal: Deal) -> DealNumbers:
         )
     )
     shares = [
-        Share(str(s.user), s.share, s.plan.values() if s.plan else NO_PLAN)
+        Share(s.user.full_name or s.user.email, s.share, s.plan.values() if s.plan else NO_PLAN)
         for s in deal.salespeople.select_related("user", "plan")
     ]
     try:

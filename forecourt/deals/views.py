@@ -169,6 +169,8 @@ def _jacket(request: HttpRequest, deal: Deal, **forms: Any) -> dict[str, Any]:
                  "sale_type": deal.sale_type, "vat_treatment": deal.vat_treatment}
     )  # fmt: skip
     set_choices(numbers_form, "sale_type", _sale_type_choices(deal.rooftop.country))
+    if deal.rooftop.country != "GB":
+        numbers_form.fields.pop("vat_treatment", None)
     audit = AuditEntry.objects.filter(object_type="deals.deal", object_id=str(deal.pk))
     return {
         "deal": deal,

@@ -175,4 +175,7 @@ def test_split_the_deal_between_two_salespeople(owner, rooftop, salesperson, mak
     shares = {s.user_id: s.share for s in deal.salespeople.all()}
     assert shares == {salesperson.pk: D("60.00"), other.pk: D("40.00")}
     # 5,000 front gross: 25 % of a 60 % share; the second has no plan.
-    assert deal_numbers(deal).commissions == {str(salesperson): D("750.00"), str(other): D("0.00")}
+    assert deal_numbers(deal).commissions == {
+        salesperson.full_name: D("750.00"),
+        other.full_name: D("0.00"),
+    }
