@@ -179,3 +179,18 @@ def test_split_the_deal_between_two_salespeople(owner, rooftop, salesperson, mak
         salesperson.full_name: D("750.00"),
         other.full_name: D("0.00"),
     }
+
+
+def test_my_day_offers_a_deal_for_a_car_out_on_a_test_drive(
+    owner, rooftop, salesperson, client_for
+):
+    from forecourt.leads import actions as leads
+
+    vehicle = car(owner, rooftop)
+    buyer = desk(owner, rooftop).buyer
+    leads.start_test_drive(
+        salesperson, buyer, vehicle=vehicle, drivers_license_number="D1234567",
+        drivers_license_state="IL", odometer_out=vehicle.odometer,
+    )  # fmt: skip
+    page = client_for(salesperson).get("/leads/my-day/")
+    assert f"/deals/new/?vehicle={vehicle.pk}&amp;buyer={buyer.pk}".encode() in page.content
