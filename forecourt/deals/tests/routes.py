@@ -54,6 +54,8 @@ PLAIN_VALUES: dict[str, str] = {"kind": "buyers_order"}
 
 
 def populate(owner: Any, rooftop: Any) -> None:
+    # Imported when called, like the other apps' route modules: every proof test reads
+    # the tables above, only the world fixture needs the factories and the actions.
     from forecourt.deals import actions
     from forecourt.deals.tests.factories import desk, trade_fields
 

@@ -111,3 +111,16 @@ def test_another_rooftops_deal_is_a_404(owner, other_rooftop, make_user, seller_
         seller_api.send("post", f"/deals/{deal.pk}/transitions", {"action": "approve"}).status_code
         == 404
     )
+
+
+def test_if_match_and_the_etag(owner, rooftop, salesperson, seller_api):
+    deal = desk(salesperson, rooftop, price="20000")
+    read = seller_api.get(f"/deals/{deal.pk}")
+    etag = read["ETag"]
+    changed = seller_api.send("patch", f"/deals/{deal.pk}", {"price": "19500"}, HTTP_IF_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed.json()["price"] == "19500.00"
+    stale = seller_api.send("patch", f"/deals/{deal.pk}", {"price": "19000"}, HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    missing = seller_api.send("patch", f"/deals/{deal.pk}", {"price": "19000"})
+    assert missing.status_code == 422  # a write must name the version it read

@@ -11,6 +11,7 @@ import pytest
 from forecourt.accounts.roles import Role
 from forecourt.core.testing import restore_roles
 from forecourt.deals.models import Deal
+from forecourt.deals.numbers import deal_numbers
 from forecourt.deals.tests.factories import car, trade_fields, uk_customer, us_customer, us_setup
 from forecourt.inventory.models import Vehicle
 
@@ -72,8 +73,6 @@ def sell(page, live_server, browser_sign_in, client_for, seller, manager, vehicl
     move(page, "Contract (signed)")
     expect(page.locator("#deal-status")).to_have_text("Contracted")
     deal.refresh_from_db()
-    from forecourt.deals.numbers import deal_numbers
-
     due = deal_numbers(deal).totals.balance_due
     page.locator("summary", has_text="Take a payment").click()
     page.get_by_label("Method").select_option("card")

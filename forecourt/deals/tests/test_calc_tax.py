@@ -3,6 +3,9 @@
 from datetime import date
 from decimal import Decimal as D
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from forecourt.deals.calc.uk_vat import VatTreatment, vat_fraction, vehicle_vat
 from forecourt.deals.calc.us_tax import (
     LineKind,
@@ -111,3 +114,29 @@ def test_standard_rated_vat_is_one_sixth_of_the_inclusive_price() -> None:
     assert (vat.vat, vat.shows_vat) == (D("4000.00"), True)
     assert vehicle_vat(VatTreatment.STANDARD, D("10000.00")).vat == D("1666.67")
     assert vat_fraction() == D(1) / D(6)
+
+
+money = st.decimals(min_value=0, max_value=100_000, places=2, allow_nan=False)
+rates = st.decimals(min_value=0, max_value="0.15", places=4, allow_nan=False)
+
+
+@given(price=money, discount=money, trade=money, doc_fee=money, rate=rates)
+def test_trade_credit_only_ever_lowers_the_tax(price, discount, trade, doc_fee, rate) -> None:
+    sale = TaxableSale(
+        price=price, discount=min(discount, price), trade_allowance=trade,
+        lines=[PricedLine(LineKind.DOC_FEE, doc_fee)],
+    )  # fmt: skip
+    full = tax_line(TaxRule("S", "state", rate), sale)
+    none = tax_line(TaxRule("S", "state", rate, trade_credit=TradeCredit.NONE), sale)
+    capped = tax_line(
+        TaxRule("S", "state", rate, TradeCredit.CAPPED, trade_credit_cap=D("5000")), sale
+    )
+    assert D(0) <= full.tax <= capped.tax <= none.tax
+    assert full.taxable_amount + full.trade_credit == none.taxable_amount
+    assert full.tax == (full.taxable_amount * rate).quantize(D("0.01"), rounding="ROUND_HALF_UP")
+
+
+@given(sold=money, bought=money)
+def test_margin_vat_is_never_negative_and_never_above_a_sixth(sold, bought) -> None:
+    vat = vehicle_vat(VatTreatment.MARGIN, sold, bought).vat
+    assert D(0) <= vat <= (max(sold - bought, D(0)) / 6).quantize(D("0.01")) + D("0.01")

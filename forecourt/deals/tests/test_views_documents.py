@@ -11,9 +11,11 @@ from pypdf import PdfReader
 from forecourt.accounts.roles import Role
 from forecourt.deals import actions
 from forecourt.deals.documents import MARGIN_STATEMENT, render_document
+from forecourt.deals.models import DealSettings, TaxRule
 from forecourt.deals.numbers import deal_numbers
 from forecourt.deals.tests.factories import car, desk, trade_fields, us_setup
 from forecourt.inventory import actions as inventory
+from forecourt.leads import actions as leads
 
 pytestmark = pytest.mark.django_db
 
@@ -133,8 +135,6 @@ def test_uk_invoices_and_the_stock_book_reconcile(owner, other_rooftop, make_use
 
 
 def test_an_owner_configures_and_confirms_the_jurisdiction(owner, rooftop, client_for, make_user):
-    from forecourt.deals.models import DealSettings, TaxRule
-
     client = client_for(owner)
     page = client.get("/deals/settings/")
     assert b"Needs the dealer's confirmation" in page.content
@@ -184,8 +184,6 @@ def test_split_the_deal_between_two_salespeople(owner, rooftop, salesperson, mak
 def test_my_day_offers_a_deal_for_a_car_out_on_a_test_drive(
     owner, rooftop, salesperson, client_for
 ):
-    from forecourt.leads import actions as leads
-
     vehicle = car(owner, rooftop)
     buyer = desk(owner, rooftop).buyer
     leads.start_test_drive(
