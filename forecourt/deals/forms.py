@@ -23,8 +23,9 @@ ACTIONS = ("submit", "approve", "return_to_quote", "contract", "deliver", "cance
 
 
 class DeskForm(forms.Form):
-    vehicle = forms.IntegerField(widget=forms.HiddenInput)
-    buyer = forms.IntegerField(widget=forms.HiddenInput)
+    # Read by the view (a lead names both); here only to carry them through the form.
+    vehicle = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    buyer = forms.IntegerField(widget=forms.HiddenInput, required=False)
     lead = forms.IntegerField(widget=forms.HiddenInput, required=False)
     sale_type = forms.ChoiceField(choices=SaleType.choices)
     price = forms.DecimalField(**MONEY, required=False, help_text="Blank: the vehicle's price.")

@@ -192,3 +192,17 @@ def test_my_day_offers_a_deal_for_a_car_out_on_a_test_drive(
     )  # fmt: skip
     page = client_for(salesperson).get("/leads/my-day/")
     assert f"/deals/new/?vehicle={vehicle.pk}&amp;buyer={buyer.pk}".encode() in page.content
+
+
+def test_the_lead_and_its_deal_link_both_ways(owner, rooftop, salesperson, client_for):
+    vehicle = car(owner, rooftop)
+    buyer = desk(owner, rooftop).buyer
+    lead = leads.create_lead(salesperson, buyer, source="walk_in", vehicle=vehicle)
+    client = client_for(salesperson)
+    assert f"/deals/new/?lead={lead.pk}".encode() in client.get(f"/leads/{lead.pk}/").content
+    created = client.post("/deals/new/", {"lead": lead.pk, "sale_type": "cash", "discount": "0"})
+    deal = lead.deals.get()
+    assert created["Location"] == f"/deals/{deal.pk}/"
+    assert (deal.vehicle_id, deal.buyer_id) == (vehicle.pk, buyer.pk)
+    assert f"/deals/{deal.pk}/".encode() in client.get(f"/leads/{lead.pk}/").content
+    assert f"/leads/{lead.pk}/".encode() in client.get(f"/deals/{deal.pk}/").content
