@@ -14,6 +14,7 @@ from forecourt.core.api_errors import describe_errors, install_error_handlers
 from forecourt.core.security.api import router as security_router
 from forecourt.customers.api import router as customers_router
 from forecourt.customers.compliance.api import router as compliance_router
+from forecourt.deals.api import router as deals_router
 from forecourt.finance.api import router as finance_router
 from forecourt.finance.desking.api import router as finance_calculators_router
 from forecourt.inventory.api import router as inventory_router
@@ -54,6 +55,7 @@ api.add_router("/", purchasing_router)
 api.add_router("/", stocking_router)
 api.add_router("/", recon_router)
 api.add_router("/", condition_router)
+api.add_router("/", deals_router)
 api.add_router("/", finance_calculators_router)
 api.add_router("/", finance_router)
 api.add_router("/security", security_router)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "forecourt.customers",
     "forecourt.leads",
     "forecourt.purchasing",
+    "forecourt.deals",
     "forecourt.finance",
 ]
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("customers/", include("forecourt.customers.urls")),
     path("leads/", include("forecourt.leads.urls")),
     path("purchasing/", include("forecourt.purchasing.urls")),
+    path("deals/", include("forecourt.deals.urls")),
     path("finance/", include("forecourt.finance.urls")),
     path("security/", include("forecourt.core.security.urls")),
     path("system/", include("forecourt.core.observability.urls")),

@@ -37,6 +37,10 @@ _WORK_WITH_CUSTOMERS = [
     "leads.add_*",
     "leads.change_*",
 ]
+# Deals: salespeople desk (create, edit, take payments, contract, deliver); managers also
+# approve, cancel after contracting and unwind. Tax rules and settings stay with the owner.
+_DESK_DEALS = ["deals.view_deal", "deals.add_deal", "deals.change_deal"]
+_MANAGE_DEALS = [*_DESK_DEALS, "deals.approve_deal", "deals.unwind_deal", "deals.view_*"]
 
 # Appraising trade-ins and recording their condition (docs/purchasing.md "Roles").
 _APPRAISE = [
@@ -70,6 +74,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "purchasing.*",
         "sales.*",
         "finance.*",
+        *_MANAGE_DEALS,
         "service.*",
         "parts.*",
         "accounting.view_*",
@@ -83,6 +88,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "purchasing.*",
         "sales.*",
         *_FINANCE_CATALOGUE,
+        *_MANAGE_DEALS,
     ],
     Role.SALESPERSON: [
         _ROOFTOP,
@@ -98,6 +104,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "sales.add_*",
         "sales.change_*",
         *_FINANCE_CATALOGUE,
+        *_DESK_DEALS,
     ],
     Role.FI_MANAGER: [
         _ROOFTOP,
@@ -106,6 +113,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "leads.view_*",
         "sales.*",
         "finance.*",
+        "deals.view_*",
     ],
     Role.SERVICE_ADVISOR: [_ROOFTOP, "inventory.view_*", *_WORK_WITH_CUSTOMERS, "service.*"],
     Role.TECHNICIAN: [
@@ -133,6 +141,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "purchasing.*_lenderstatement",
         "purchasing.change_purchaseinvoice",
         "sales.view_*",
+        "deals.view_*",
         "service.view_*",
         "accounting.*",
         *_FINANCE_CATALOGUE,
@@ -144,6 +153,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "leads.view_*",
         "purchasing.view_*",
         "sales.view_*",
+        "deals.view_*",
         "service.view_*",
         "parts.view_*",
         "accounting.view_*",

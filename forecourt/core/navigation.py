@@ -25,6 +25,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Customers", "customers:customer-list", "customers.view_customer"),
     NavItem("Leads", "leads:lead-board", "leads.view_lead"),
     NavItem("My day", "leads:my-day", "leads.view_lead"),
+    NavItem("Deals", "deals:deal-list", "deals.view_deal"),
     NavItem("Buying", "purchasing:purchase-list", "purchasing.view_purchaseinvoice"),
     NavItem("Recon", "purchasing:recon-board", "purchasing.view_reconorder"),
     NavItem("Finance", "finance:desk", "finance.view_financeproduct"),

@@ -13,8 +13,8 @@ from forecourt.core.demo import DemoOptions, demo_logins, seeders
 
 class Command(BaseCommand):
     help = (
-        "Load demo data: two rooftops (US and UK), one user per role and each department's "
-        "records. Safe to run again: it adds only what is missing. Refused in production."
+        "Load demo data: two rooftops (US and UK), one user per role and their records. "
+        "Safe to run again: it adds only what is missing. Refused in production."
     )
 
     def add_arguments(self, parser: Any) -> None:

@@ -53,6 +53,7 @@ APP_ROUTE_MODULES = [
     "forecourt.customers.tests.routes",
     "forecourt.leads.tests.routes",
     "forecourt.purchasing.tests.routes",
+    "forecourt.deals.tests.routes",
     "forecourt.finance.tests.routes",
 ]
 

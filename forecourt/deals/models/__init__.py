@@ -1,0 +1,53 @@
+"""The deals app's models (a subpackage: the deal, and the rooftop's deal settings)."""
+
+from forecourt.deals.models.config import (
+    CommissionPlan,
+    DealSettings,
+    Fee,
+    InvoiceNumber,
+    TaxRule,
+)
+from forecourt.deals.models.deal import (
+    FEE_LINE_KINDS,
+    LIVE_STATUSES,
+    LOCKED_STATUSES,
+    REPORTABLE_CASH,
+    SALE_TYPES_BY_COUNTRY,
+    ComplianceTask,
+    Deal,
+    DealLine,
+    DealSalesperson,
+    DealStatus,
+    DealStatusChange,
+    LineKindChoice,
+    Payment,
+    PaymentMethod,
+    SaleType,
+    TaskKind,
+    TradeIn,
+)
+
+__all__ = [
+    "FEE_LINE_KINDS",
+    "LIVE_STATUSES",
+    "LOCKED_STATUSES",
+    "REPORTABLE_CASH",
+    "SALE_TYPES_BY_COUNTRY",
+    "CommissionPlan",
+    "ComplianceTask",
+    "Deal",
+    "DealLine",
+    "DealSalesperson",
+    "DealSettings",
+    "DealStatus",
+    "DealStatusChange",
+    "Fee",
+    "InvoiceNumber",
+    "LineKindChoice",
+    "Payment",
+    "PaymentMethod",
+    "SaleType",
+    "TaskKind",
+    "TaxRule",
+    "TradeIn",
+]
