@@ -232,7 +232,10 @@ AXES_VERBOSE = False
 FORECOURT_LOGIN_IP_FAILURE_LIMIT = CONFIG.login_ip_failure_limit
 FORECOURT_LOGIN_ACCOUNT_FAILURE_CEILING = CONFIG.login_account_failure_ceiling
 FORECOURT_SESSION_IDLE_TIMEOUT_MINUTES = CONFIG.session_idle_timeout_minutes
-MAILERS = mailers(CONFIG.email_url.get_secret_value() if CONFIG.email_url else None)
+MAILERS = mailers(
+    CONFIG.email_url.get_secret_value() if CONFIG.email_url else None,
+    redact_links=CONFIG.console_email_in_production,
+)
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = CONFIG.email_from
 
 SESSION_ENGINE = "forecourt.core.security.sessions"

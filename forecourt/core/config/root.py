@@ -101,6 +101,11 @@ class ForecourtConfig(
             "LOGIN_ACCOUNT_FAILURE_CEILING": str(self.login_account_failure_ceiling),
             "EMAIL_URL": (
                 mask_url(self.email_url.get_secret_value()) if self.email_url else "(console)"
+            )
+            + (
+                " (UNSAFE_CONSOLE_EMAIL_IN_PRODUCTION: no mail is delivered; links removed)"
+                if self.console_email_in_production
+                else ""
             ),
             "EMAIL_FROM": self.email_from,
             "VIN_DECODER": self.vin_decoder,
