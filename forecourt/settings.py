@@ -56,9 +56,13 @@ if CONFIG.env == "test":
     INSTALLED_APPS.append("forecourt.core.security.tests.encryption_app")
 
 MIDDLEWARE = [
+    # First: the header baseline for answers the inner middleware never sees (static files,
+    # the 400 bad-Host page); then every /api/ error in the API's shape (after the request id).
+    "forecourt.core.security.headers.BaselineHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "forecourt.core.middleware.RequestIdMiddleware",
+    "forecourt.core.api_errors.ApiErrorShapeMiddleware",
     "forecourt.core.observability.middleware.RequestLogMiddleware",
     "forecourt.core.security.headers.SecurityHeadersMiddleware",
     "forecourt.core.security.ratelimit.RateLimitMiddleware",
