@@ -234,7 +234,8 @@ AXES_DISABLE_ACCESS_LOG = True  # sessions (UserSession) and audit entries recor
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 FORECOURT_LOGIN_IP_FAILURE_LIMIT = CONFIG.login_ip_failure_limit
-FORECOURT_LOGIN_ACCOUNT_FAILURE_CEILING = CONFIG.login_account_failure_ceiling
+FORECOURT_LOGIN_ACCOUNT_THROTTLE_AFTER = CONFIG.login_account_throttle_after
+FORECOURT_LOGIN_ACCOUNT_THROTTLE_MAX_SECONDS = CONFIG.login_account_throttle_max_seconds
 FORECOURT_SESSION_IDLE_TIMEOUT_MINUTES = CONFIG.session_idle_timeout_minutes
 MAILERS = mailers(
     CONFIG.email_url.get_secret_value() if CONFIG.email_url else None,

@@ -80,7 +80,8 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 def create_token(request: HttpRequest, payload: ApiTokenIn) -> Status:
     require_permission(request.user, "accounts.add_apitoken")  # 403 before any lookup
     reauth.require(request)  # browser sessions: a recent password or MFA check
-    parent = request.auth if isinstance(request.auth, ApiToken) else None
+    auth = getattr(request, "auth", None)  # set by ninja: the token, or the session user
+    parent = auth if isinstance(auth, ApiToken) else None
     user = visible_or_404(User, request.user, payload.user_id)
     token, raw = run_action(
         lambda: actions.create_api_token(

@@ -5,15 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_seed_roles'),
+        ("accounts", "0002_seed_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='apitoken',
-            name='created_by_token',
-            field=models.ForeignKey(blank=True, help_text='The token that created this one: revoking it revokes this one too.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='accounts.apitoken'),
+            model_name="apitoken",
+            name="created_by_token",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The token that created this one: revoking it revokes this one too.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="children",
+                to="accounts.apitoken",
+            ),
         ),
     ]

@@ -130,8 +130,10 @@ class SiteSettings(EnvironmentSettings):
         if scheme not in {"smtp", "smtps", "console"}:
             raise ValueError("must start with smtp://, smtps:// or console://")
         production = info.data.get("env") == "production"
-        if production and scheme == "console" and not info.data.get(
-            "unsafe_console_email_in_production"
+        if (
+            production
+            and scheme == "console"
+            and not info.data.get("unsafe_console_email_in_production")
         ):
             raise ValueError(
                 "is required in production (smtp:// or smtps://): without a mail transport,"

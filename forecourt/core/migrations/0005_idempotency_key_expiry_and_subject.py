@@ -5,20 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_scheduledjobrun_task_id'),
+        ("core", "0004_scheduledjobrun_task_id"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='idempotencykey',
-            name='subject',
-            field=models.CharField(blank=True, db_index=True, help_text='Whose data the response holds, e.g. "customers.customer:42".', max_length=100),
+            model_name="idempotencykey",
+            name="subject",
+            field=models.CharField(
+                blank=True,
+                db_index=True,
+                help_text='Whose data the response holds, e.g. "customers.customer:42".',
+                max_length=100,
+            ),
         ),
         migrations.AlterField(
-            model_name='idempotencykey',
-            name='created_at',
+            model_name="idempotencykey",
+            name="created_at",
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now),
         ),
     ]

@@ -60,8 +60,8 @@ _TEXT_PATTERNS = [
 
 
 # Every pattern above needs one of these: whitespace (bearer/basic/token), "=" (key=value),
-# a double or single quote (JSON and dict pairs), an SSN's shape or a one-time link. Text without any is
-# returned as is after one scan instead of five (most log values: routes such as
+# a double or single quote (JSON and dict pairs), an SSN's shape or a one-time link. Text
+# without any is returned as is after one scan instead of five (most log values: routes such as
 # "api:list_vehicles", paths, ids, addresses, timestamps).
 _MAY_NEED_REDACTION = re.compile(r"[\s=\"']|\d{3}-\d{2}-\d{4}|reset/|invit")
 # Values with nothing to scrub (checked by exact type first: cheaper than the ABC checks).

@@ -55,7 +55,7 @@ def assert_error_shape(response, status: int | set[int], where: str) -> dict[str
     )
     error = response.json()["error"]
     assert set(error) == {"code", "message", "request_id", "fields"}, where
-    assert error["code"] and error["message"] and error["request_id"], where
+    assert all(error[key] for key in ("code", "message", "request_id")), where
     return error
 
 

@@ -5,7 +5,7 @@ from django.test import Client
 
 from forecourt.core import health
 
-METRICS_TOKEN = "health-details-token-0123456789"  # noqa: S105 - a test credential
+METRICS_TOKEN = "health-details-token-0123456789"
 
 
 @pytest.fixture

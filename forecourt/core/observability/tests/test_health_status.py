@@ -22,7 +22,7 @@ DB_TASKS = {
 
 @pytest.fixture(autouse=True)
 def _metrics_token(tune):
-    tune(metrics_token="status-test-token")  # noqa: S106 - the checks' details need it
+    tune(metrics_token="status-test-token")
 
 
 def _ready():

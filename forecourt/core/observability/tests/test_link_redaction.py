@@ -23,7 +23,7 @@ RESET_LINK = "https://dms.example.com/security/password-reset/MQ/cz7k1a-4f2c9e0b
     ("text", "secret"),
     [
         (f"Reset it at {RESET_LINK} within an hour", "cz7k1a-4f2c9e0b1d7a6c5e3b2a"),
-        ("GET /security/password-reset/MQ/cz7k1a-4f2c9e0b1d7a6c5e3b2a/", "cz7k1a-4f2c9e0b1d7a6c5e3b"),
+        ("GET /security/password-reset/MQ/cz7k1a-4f2c9e0b1d7a6c5e3b2a/", "cz7k1a-4f2c9e0b"),
         ("/accounts/invitations/q8Zx-Invite_Token.9/", "q8Zx-Invite_Token.9"),
         ("https://x.test/invite/q8Zx-Invite_Token.9?next=/", "q8Zx-Invite_Token.9"),
         ("/invitations/accept/q8Zx-Invite_Token.9/", "q8Zx-Invite_Token.9"),
@@ -36,8 +36,11 @@ def test_one_time_link_tokens_are_redacted(text, secret):
 
 
 def test_links_without_tokens_stay_readable():
-    for path in ("/security/password-reset/", "/security/password-reset/sent/",
-                 "/security/password-reset/MQ/set-password/"):
+    for path in (
+        "/security/password-reset/",
+        "/security/password-reset/sent/",
+        "/security/password-reset/MQ/set-password/",
+    ):
         assert redact_text(path) == path
 
 
