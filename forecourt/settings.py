@@ -65,8 +65,10 @@ MIDDLEWARE = [
     "forecourt.core.api_errors.ApiErrorShapeMiddleware",
     "forecourt.core.observability.middleware.RequestLogMiddleware",
     "forecourt.core.security.headers.SecurityHeadersMiddleware",
-    "forecourt.core.security.ratelimit.RateLimitMiddleware",
+    "forecourt.core.security.ratelimit.RateLimitMiddleware",  # also the 413 body-size check
     "corsheaders.middleware.CorsMiddleware",
+    # Before anything reads a parameter: a NUL must never reach a query (422/400, named).
+    "forecourt.core.security.control_chars.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
