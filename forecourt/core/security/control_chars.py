@@ -62,7 +62,7 @@ def _query_field(request: HttpRequest) -> str | None:
 
 
 def _form_field(request: HttpRequest) -> str | None:
-    if request.method != "POST" or not request.content_type.startswith(_FORM_TYPES):
+    if request.method != "POST" or not (request.content_type or "").startswith(_FORM_TYPES):
         return None
     try:
         fields = request.POST
@@ -89,7 +89,7 @@ def _json_strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
 
 
 def _json_field(request: HttpRequest) -> str | None:
-    if not request.path.startswith(API_PATH_PREFIX) or "json" not in request.content_type:
+    if not request.path.startswith(API_PATH_PREFIX) or "json" not in (request.content_type or ""):
         return None
     body = request.body
     if not _JSON_SUSPECT.search(body):
