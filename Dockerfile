@@ -28,6 +28,7 @@ RUN FORECOURT_ENV=production \
     FIELD_ENCRYPTION_KEYS=build:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
     FIELD_HASH_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
     BACKUP_ENCRYPTION_KEY=build-only-not-a-secret-build-only \
+    EMAIL_URL=smtp://build.invalid:587 \
     /opt/forecourt/bin/forecourt collectstatic --noinput --verbosity 0
 
 FROM ${PYTHON_IMAGE} AS runtime

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import NinjaAPI
-from ninja.security import SessionAuth
 
 from forecourt import __version__
 from forecourt.accounts.api import router as accounts_router
-from forecourt.accounts.auth import ApiTokenAuth
+from forecourt.accounts.auth import ApiSessionAuth, ApiTokenAuth
 from forecourt.core.api_errors import describe_errors, install_error_handlers
 from forecourt.core.security.api import router as security_router
 from forecourt.customers.api import router as customers_router
@@ -40,7 +39,7 @@ api = ForecourtAPI(
         '`{"error": {"code", "message", "request_id", "fields"}}`.'
     ),
     urls_namespace="api",
-    auth=[ApiTokenAuth(), SessionAuth(csrf=True)],
+    auth=[ApiTokenAuth(), ApiSessionAuth(csrf=True)],
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

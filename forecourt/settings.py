@@ -59,13 +59,19 @@ if CONFIG.env == "test":
     INSTALLED_APPS.append("forecourt.core.security.tests.encryption_app")
 
 MIDDLEWARE = [
+    # First: the header baseline for answers the inner middleware never sees (static files,
+    # the 400 bad-Host page); then every /api/ error in the API's shape (after the request id).
+    "forecourt.core.security.headers.BaselineHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "forecourt.core.middleware.RequestIdMiddleware",
+    "forecourt.core.api_errors.ApiErrorShapeMiddleware",
     "forecourt.core.observability.middleware.RequestLogMiddleware",
     "forecourt.core.security.headers.SecurityHeadersMiddleware",
-    "forecourt.core.security.ratelimit.RateLimitMiddleware",
+    "forecourt.core.security.ratelimit.RateLimitMiddleware",  # also the 413 body-size check
     "corsheaders.middleware.CorsMiddleware",
+    # Before anything reads a parameter: a NUL must never reach a query (422/400, named).
+    "forecourt.core.security.control_chars.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -233,9 +239,13 @@ AXES_DISABLE_ACCESS_LOG = True  # sessions (UserSession) and audit entries recor
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 FORECOURT_LOGIN_IP_FAILURE_LIMIT = CONFIG.login_ip_failure_limit
-FORECOURT_LOGIN_ACCOUNT_FAILURE_CEILING = CONFIG.login_account_failure_ceiling
+FORECOURT_LOGIN_ACCOUNT_THROTTLE_AFTER = CONFIG.login_account_throttle_after
+FORECOURT_LOGIN_ACCOUNT_THROTTLE_MAX_SECONDS = CONFIG.login_account_throttle_max_seconds
 FORECOURT_SESSION_IDLE_TIMEOUT_MINUTES = CONFIG.session_idle_timeout_minutes
-MAILERS = mailers(CONFIG.email_url.get_secret_value() if CONFIG.email_url else None)
+MAILERS = mailers(
+    CONFIG.email_url.get_secret_value() if CONFIG.email_url else None,
+    redact_links=CONFIG.console_email_in_production,
+)
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = CONFIG.email_from
 
 SESSION_ENGINE = "forecourt.core.security.sessions"

@@ -86,9 +86,18 @@ def create_user(
 
 @transaction.atomic
 def create_api_token(
-    actor: Any, *, user: User, name: str, scopes: Iterable[str], expires_in_days: int = 90
+    actor: Any,
+    *,
+    user: User,
+    name: str,
+    scopes: Iterable[str],
+    expires_in_days: int = 90,
+    created_by_token: ApiToken | None = None,
 ) -> tuple[ApiToken, str]:
-    """Create a token for `user`; the raw secret is returned once and never stored."""
+    """Create a token for `user`; the raw secret is returned once and never stored.
+
+    A token created by a token (`created_by_token`, the `tokens:create` scope) gets no scope
+    its parent lacks and no later expiry, and is revoked with it."""
     require_permission(actor, "accounts.add_apitoken")
     _check_rooftops_reachable(actor, user.rooftops.all())
     scopes = sorted(set(scopes))
@@ -97,6 +106,14 @@ def create_api_token(
         raise ValidationError({"scopes": f"Choose from {', '.join(ApiTokenScope.values)}."})
     if not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
         raise ValidationError({"expires_in_days": f"Must be between 1 and {MAX_TOKEN_DAYS} days."})
+    expires_at = timezone.now() + timedelta(days=expires_in_days)
+    if created_by_token is not None:
+        beyond = set(scopes) - set(created_by_token.scopes)
+        if beyond:
+            raise ValidationError(
+                {"scopes": f"The creating token does not hold {', '.join(sorted(beyond))}."}
+            )
+        expires_at = min(expires_at, created_by_token.expires_at)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
@@ -105,26 +122,43 @@ def create_api_token(
         token_hash=hash_token(raw),
         scopes=scopes,
         created_by=actor,
-        expires_at=timezone.now() + timedelta(days=expires_in_days),
+        created_by_token=created_by_token,
+        expires_at=expires_at,
     )
+    parent = {"created_by_token": [None, created_by_token.pk]} if created_by_token else {}
     audit.record(
         actor,
         "accounts.create_api_token",
         token,
-        {"user": [None, user.email], "name": [None, name], "scopes": [None, scopes]},
+        {"user": [None, user.email], "name": [None, name], "scopes": [None, scopes], **parent},
     )
     return token, raw
 
 
 @transaction.atomic
 def revoke_api_token(actor: Any, token: ApiToken) -> ApiToken:
+    """Revoke `token` and every token it created, theirs too (a leaked token's offspring
+    would otherwise outlive it); each revocation is audited."""
     require_permission(actor, "accounts.change_apitoken")
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit.record(
-            actor, "accounts.revoke_api_token", token, {"revoked_at": [None, str(token.revoked_at)]}
+    now = timezone.now()
+    generation = [token]
+    while generation:
+        for each in generation:
+            if each.revoked_at is None:
+                each.revoked_at = now
+                each.save(update_fields=["revoked_at"])
+                via = {} if each is token else {"revoked_with": [None, token.pk]}
+                audit.record(
+                    actor,
+                    "accounts.revoke_api_token",
+                    each,
+                    {"revoked_at": [None, str(each.revoked_at)], **via},
+                )
+        generation = list(
+            ApiToken.objects.select_for_update().filter(
+                created_by_token__in=[each.pk for each in generation]
+            )
         )
     return token
 

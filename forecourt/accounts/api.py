@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from forecourt.accounts import actions
+from forecourt.accounts.auth import ApiSessionAuth, TokenCreationAuth
 from forecourt.accounts.models import ApiToken, Rooftop, User
 from forecourt.accounts.schemas import (
     ApiTokenCreatedOut,
@@ -66,12 +67,21 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 
 @router.post(
     "/tokens",
+    auth=[TokenCreationAuth(), ApiSessionAuth(csrf=True)],
     response={201: ApiTokenCreatedOut, **error_responses(*WRITE_ERRORS)},
     summary="Create an API token (admins); the secret is returned once",
+    description=(
+        "From the browser: a session in sudo mode (a password or MFA check within the last "
+        "ten minutes). With a token: only one holding the `tokens:create` scope; the new "
+        "token gets none of the creator's missing scopes, expires no later than it, and is "
+        "revoked when the creating token is."
+    ),
 )
 def create_token(request: HttpRequest, payload: ApiTokenIn) -> Status:
     require_permission(request.user, "accounts.add_apitoken")  # 403 before any lookup
     reauth.require(request)  # browser sessions: a recent password or MFA check
+    auth = getattr(request, "auth", None)  # set by ninja: the token, or the session user
+    parent = auth if isinstance(auth, ApiToken) else None
     user = visible_or_404(User, request.user, payload.user_id)
     token, raw = run_action(
         lambda: actions.create_api_token(
@@ -80,6 +90,7 @@ def create_token(request: HttpRequest, payload: ApiTokenIn) -> Status:
             name=payload.name,
             scopes=[s.value for s in payload.scopes],
             expires_in_days=payload.expires_in_days,
+            created_by_token=parent,
         )
     )
     token.raw_secret = raw  # type: ignore[attr-defined]  # only in this response, never stored
@@ -90,6 +101,7 @@ def create_token(request: HttpRequest, payload: ApiTokenIn) -> Status:
     "/tokens/{token_id}/revoke",
     response={200: ApiTokenOut, **error_responses(*WRITE_ERRORS)},
     summary="Revoke an API token (admins)",
+    description="Revokes the tokens it created too, and theirs.",
 )
 def revoke_token(request: HttpRequest, token_id: int) -> ApiToken:
     token = visible_or_404(ApiToken, request.user, token_id)

@@ -9,7 +9,7 @@ from django.db.models import OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import HttpError
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
 from forecourt.accounts.backends import permission_names_subquery, preload_permissions
 from forecourt.accounts.models import ApiToken, ApiTokenScope, User, hash_token
@@ -65,6 +65,27 @@ class ApiTokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         return authenticate_token(request, token, self.required_scope(request))
+
+
+class TokenCreationAuth(ApiTokenAuth):
+    """POST /tokens: a token must hold `tokens:create` (read or write is not enough)."""
+
+    openapi_description = "An API token with the `tokens:create` scope."
+
+    def required_scope(self, request: HttpRequest) -> str:
+        return ApiTokenScope.TOKENS_CREATE
+
+
+class ApiSessionAuth(SessionAuth):
+    """The browser session, its CSRF token checked only once someone is signed in: an
+    anonymous request is a 401 like any other unauthenticated API call, not a 403 "CSRF
+    check failed" (which would also hide the real problem from the caller)."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
 
 
 def bearer_token(request: HttpRequest) -> str | None:

@@ -1,14 +1,35 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from forecourt.accounts.models import ApiTokenScope, Rooftop, User
 from forecourt.accounts.roles import Role
+from forecourt.core.security import lockout
 
 
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
+    code = forms.CharField(
+        required=False,
+        max_length=32,
+        label="Authenticator code (only if sign-in was paused)",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text="While sign-ins to an account are slowed down, your password together with a"
+        " code from your authenticator app (or a recovery code) still gets you in.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        if self.request is not None:
+            lockout.prove_with_second_factor(
+                self.request,
+                self.cleaned_data.get("username") or "",
+                self.cleaned_data.get("password") or "",
+                self.cleaned_data.get("code") or "",
+            )
+        return super().clean()
 
 
 class UserCreateForm(forms.Form):

@@ -125,6 +125,9 @@ class ApiTokenScope(models.TextChoices):
     # Only the website lead endpoint (POST /api/v1/leads/web) accepts it, and it needs nothing
     # else: a token embedded in a public web form's server can create leads and nothing more.
     LEADS_CREATE = "leads:create", "Create leads (website lead forms)"
+    # Only POST /api/v1/tokens accepts it (with nothing else needed): an integration that
+    # provisions tokens must hold it explicitly; a plain write token cannot mint tokens.
+    TOKENS_CREATE = "tokens:create", "Create API tokens (provisioning integrations)"
 
 
 class ApiTokenQuerySet(RooftopScopedQuerySet):
@@ -147,6 +150,14 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_by_token = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        related_name="children",
+        null=True,
+        blank=True,
+        help_text="The token that created this one: revoking it revokes this one too.",
     )
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -23,6 +23,7 @@ from forecourt.accounts.forms import (
 from forecourt.accounts.models import ApiToken, Rooftop, User
 from forecourt.accounts.roles import Role
 from forecourt.core.forms import add_action_errors
+from forecourt.core.security import lockout
 from forecourt.core.security.reauth import require_recent_auth
 from forecourt.core.visibility import visible_or_404
 
@@ -31,6 +32,12 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # This browser is now a known device: a stranger's failures do not slow it down.
+        lockout.remember_device(response, form.get_user().get_username())
+        return response
 
 
 def rooftops_panel(request: HttpRequest) -> dict[str, Any]:

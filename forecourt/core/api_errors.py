@@ -6,11 +6,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -38,11 +39,26 @@ _CODES = {
     401: "not_authenticated",
     403: "permission_denied",
     404: "not_found",
+    405: "method_not_allowed",
     409: "conflict",
     412: "precondition_failed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
     422: "validation_error",
     429: "rate_limited",
     500: "server_error",
+    503: "unavailable",
+}
+
+# What an answer that never reached an operation (no such path, wrong method, a middleware's
+# refusal, a crash outside ninja) says, by status, in the API's shape.
+_EDGE_MESSAGES = {
+    400: "Malformed request.",
+    403: "You do not have permission to do this.",
+    404: "Not found: no API operation at this path.",
+    413: "The request body is too large.",
+    500: "Internal error. Quote the request id when reporting it.",
+    503: "The service is unavailable right now; retry shortly.",
 }
 
 _DESCRIPTIONS = {
@@ -134,6 +150,41 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("Unhandled API error", extra={"path": request.path})
         return respond(request, 500, "Internal error. Quote the request id when reporting it.")
+
+
+API_PATH_PREFIX = "/api/"
+
+
+class ApiErrorShapeMiddleware:
+    """Every error under /api/ in the API's one shape, whoever produced it.
+
+    Ninja's exception handlers shape the errors of the operations themselves; this catches
+    the rest on both lanes: an unknown path (Django's 404 page), a wrong method (ninja's plain
+    text 405), a crash outside an operation (the HTML 500 page), a refusal by a middleware
+    before the API is reached. Status and headers (Allow, Retry-After) are kept.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path.startswith(API_PATH_PREFIX)
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        status = response.status_code
+        if status == 405:
+            message = f"{request.method} is not allowed here. Allowed: {response.get('Allow', '')}."
+        else:
+            message = _EDGE_MESSAGES.get(status, "The request was refused.")
+        shaped = JsonResponse(error_body(request, status, message), status=status)
+        for header, value in response.items():
+            if header.lower() not in {"content-type", "content-length"}:
+                shaped[header] = value
+        return shaped
 
 
 def describe_errors(schema: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,11 @@
 
 /health/live says the process answers (no dependencies), /health/ready says it can
 serve: database reachable, migrations applied, cache reachable when configured.
+
+Anyone (a load balancer, an orchestrator) gets the answer: 200 `ok` or 503 `fail`. The
+details (version, each check with its reason: worker heartbeat, backup age, free disk) go
+only to the metrics credential (METRICS_TOKEN or METRICS_ALLOWED_IPS) or a signed-in,
+MFA-verified user who may see the system status page: they tell an attacker what to hit.
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from forecourt import __version__
+from forecourt.core.security.mfa import is_verified
+
+# Who may read the checks' details besides the metrics credential (the System status page).
+STATUS_PERMISSION = "observability.view_system_status"
 
 
 def check_database() -> None:
@@ -79,6 +88,17 @@ def live(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "version": __version__})
 
 
+def may_see_details(request: HttpRequest) -> bool:
+    # observability.views imports this module (its status page runs these checks): a cycle.
+    from forecourt.core.observability.conf import monitoring
+    from forecourt.core.observability.views import metrics_access_allowed
+
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.has_perm(STATUS_PERMISSION):
+        return is_verified(user)
+    return metrics_access_allowed(request, monitoring())
+
+
 @login_not_required
 @never_cache
 @require_GET
@@ -88,7 +108,7 @@ def ready(request: HttpRequest) -> JsonResponse:
         from forecourt.core.observability.alerts import alert_unhealthy
 
         alert_unhealthy(results)
-    return JsonResponse(
-        {"status": "ok" if healthy else "fail", "version": __version__, "checks": results},
-        status=200 if healthy else 503,
-    )
+    body: dict[str, object] = {"status": "ok" if healthy else "fail"}
+    if may_see_details(request):
+        body.update(version=__version__, checks=results)
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -5,17 +5,26 @@ is inserted in the same transaction as the write, so a concurrent duplicate (ano
 process) waits on the unique index and then replays the stored response; if the write fails,
 the key row rolls back with it and the client may retry. The same key with a different body
 is refused (422). Keys belong to the user who sent them (core.IdempotencyKey).
+
+A stored response can hold personal data (a created customer's name, email, address), so a
+key lives for KEY_LIFETIME only: an expired key is never replayed (the same key starts a new
+request) and the scheduled job `core.purge_idempotency_keys` deletes expired rows. A caller
+whose response holds someone's data names that subject (`subject_of`); disposing of the
+subject (customers' retention) calls `forget_subjects` to delete its keys at once.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import timedelta
 from typing import Any
 
 import orjson
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja.errors import HttpError
 
 from forecourt.core.api_responses import json_response, to_json_bytes
@@ -23,6 +32,29 @@ from forecourt.core.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+KEY_LIFETIME = timedelta(hours=24)
+
+
+def subject_of(model: type[Model] | Model | str, pk: object) -> str:
+    """The subject label of one object: "customers.customer:42"."""
+    label = model if isinstance(model, str) else model._meta.label_lower
+    return f"{label}:{pk}"
+
+
+def expiry_cutoff() -> Any:
+    return timezone.now() - KEY_LIFETIME
+
+
+def purge_expired_keys() -> int:
+    """The scheduled job: delete every key older than KEY_LIFETIME; returns how many."""
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=expiry_cutoff()).delete()
+    return deleted
+
+
+def forget_subjects(subjects: Iterable[str]) -> int:
+    """Delete the keys whose stored responses hold these subjects' data (disposal)."""
+    deleted, _ = IdempotencyKey.objects.filter(subject__in=list(subjects)).delete()
+    return deleted
 
 
 def request_fingerprint(request: HttpRequest) -> str:
@@ -33,9 +65,15 @@ def request_fingerprint(request: HttpRequest) -> str:
 
 
 def idempotent(
-    request: HttpRequest, run: Callable[[], tuple[int, Any, dict[str, str]]]
+    request: HttpRequest,
+    run: Callable[[], tuple[int, Any, dict[str, str]]],
+    *,
+    subject: Callable[[Any], str] | None = None,
 ) -> HttpResponse:
-    """Run `run` (returning status, JSON body, headers) at most once per key and user."""
+    """Run `run` (returning status, JSON body, headers) at most once per key and user.
+
+    `subject(body)` names whose personal data the stored response holds (`subject_of`), so
+    disposing of them deletes the key too; "" for none."""
     user: Any = request.user
     key = request.headers.get(HEADER, "").strip()
     if not key:
@@ -45,6 +83,8 @@ def idempotent(
         raise HttpError(400, f"{HEADER} is longer than {MAX_KEY_LENGTH} characters.")
     fingerprint = request_fingerprint(request)
     with transaction.atomic():
+        # An expired key is gone, even before the purge job has run: never replayed.
+        IdempotencyKey.objects.filter(user=user, key=key, created_at__lt=expiry_cutoff()).delete()
         try:
             # A concurrent twin blocks here until this transaction ends, then replays.
             with transaction.atomic():
@@ -54,7 +94,8 @@ def idempotent(
         status, body, headers = run()
         record.response_status = status
         record.response_body = to_json_bytes({"body": body, "headers": headers})
-        record.save(update_fields=["response_status", "response_body"])
+        record.subject = (subject(body) if subject and status < 300 else "")[:100]
+        record.save(update_fields=["response_status", "response_body", "subject"])
     return json_response(body, status, headers)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from forecourt.core.net import client_ip
+from forecourt.core.net import check_forwarding, client_ip
 from forecourt.core.request_context import client_ip_var, request_id_var
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -27,6 +27,7 @@ class RequestIdMiddleware:
         request_id = incoming if _WELL_FORMED_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         request.client_ip = client_ip(request)  # type: ignore[attr-defined]
+        check_forwarding(request)
         id_token = request_id_var.set(request_id)
         ip_token = client_ip_var.set(request.client_ip)  # type: ignore[attr-defined]
         try:

@@ -62,14 +62,23 @@ class AuditEntry(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """A replayable response for an `Idempotency-Key` (forecourt/core/idempotency.py)."""
+    """A replayable response for an `Idempotency-Key` (forecourt/core/idempotency.py).
+
+    The stored response may hold personal data (a created customer), so a key lives only
+    for idempotency.KEY_LIFETIME and goes earlier when its subject is disposed of."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)
     request_hash = models.CharField(max_length=64)
     response_status = models.PositiveSmallIntegerField(default=0)  # 0 until the response is set
     response_body = models.BinaryField(default=b"")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    subject = models.CharField(
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text='Whose data the response holds, e.g. "customers.customer:42".',
+    )
 
     class Meta:
         constraints = [

@@ -26,7 +26,7 @@ from forecourt.core.api_errors import (
 from forecourt.core.api_responses import json_response, to_json_bytes
 from forecourt.core.api_writes import run_action
 from forecourt.core.concurrency import expected_version
-from forecourt.core.idempotency import idempotent
+from forecourt.core.idempotency import idempotent, subject_of
 from forecourt.core.permissions import require_permission
 from forecourt.core.security.actions.reveal import reveal_field
 from forecourt.core.security.pii import masked
@@ -207,7 +207,7 @@ def create_customer(request: HttpRequest, payload: CustomerCreate) -> Any:
         headers = {"ETag": customer.etag, "Location": f"/api/v1/customers/{customer.pk}"}
         return 201, body, headers
 
-    return idempotent(request, run)
+    return idempotent(request, run, subject=lambda body: subject_of(Customer, body["id"]))
 
 
 @router.patch(

@@ -21,7 +21,7 @@ from forecourt.core.api_errors import READ_ERRORS, WRITE_ERRORS, as_api_error, e
 from forecourt.core.api_responses import json_response, to_json_bytes
 from forecourt.core.api_writes import run_action
 from forecourt.core.concurrency import expected_version
-from forecourt.core.idempotency import idempotent
+from forecourt.core.idempotency import idempotent, subject_of
 from forecourt.core.permissions import sees_all_rooftops
 from forecourt.core.security.actions.reveal import reveal_field
 from forecourt.core.visibility import visible_or_404
@@ -81,6 +81,11 @@ def _lead(request: HttpRequest, lead_id: int) -> Lead:
 
 def _activity(request: HttpRequest, activity_id: int) -> Activity:
     return visible_or_404(Activity, request.user, activity_id)
+
+
+def _customer_subject(body: dict[str, Any]) -> str:
+    """A replayable lead or activity names its customer: disposing of them forgets the key."""
+    return subject_of(Customer, body["customer_id"])
 
 
 def _customer(request: HttpRequest, customer_id: int) -> Customer:
@@ -336,7 +341,7 @@ def create_lead(request: HttpRequest, payload: LeadCreate) -> Any:
         body = _jsonable(lead_dict(_lead(request, lead.pk)))
         return 201, body, {"ETag": lead.etag, "Location": f"/api/v1/leads/{lead.pk}"}
 
-    return idempotent(request, run)
+    return idempotent(request, run, subject=_customer_subject)
 
 
 @router.patch(
@@ -505,7 +510,7 @@ def create_activity(request: HttpRequest, payload: ActivityCreate) -> Any:
             {"Location": f"/api/v1/activities/{activity.pk}"},
         )
 
-    return idempotent(request, run)
+    return idempotent(request, run, subject=_customer_subject)
 
 
 @router.post(

@@ -39,7 +39,7 @@ def test_read_only_token_cannot_write(client, owner, token_for, salesperson):
         **bearer(raw),
     )
     assert response.status_code == 403
-    assert "'write' scope" in response.json()["error"]["message"]
+    assert "'tokens:create' scope" in response.json()["error"]["message"]
     assert not ApiToken.objects.filter(name="x").exists()
 
 
@@ -61,8 +61,11 @@ def test_unusable_tokens_are_401(client, owner, salesperson, token_for, state):
     assert response.json()["error"]["code"] == "not_authenticated"
 
 
+PROVISIONING = ("read", "write", "tokens:create")
+
+
 def test_admin_creates_and_revokes_tokens_through_the_api(client, owner, salesperson, token_for):
-    headers = bearer(token_for(owner))
+    headers = bearer(token_for(owner, scopes=PROVISIONING))
     created = client.post(
         "/api/v1/tokens",
         {"user_id": salesperson.pk, "name": "Website", "scopes": ["read"], "expires_in_days": 30},
@@ -111,7 +114,7 @@ def test_bad_token_input_is_422_with_the_field(
         "/api/v1/tokens",
         {"user_id": salesperson.pk, **payload},
         content_type="application/json",
-        **bearer(token_for(owner)),
+        **bearer(token_for(owner, scopes=PROVISIONING)),
     )
     assert response.status_code == 422
     error = response.json()["error"]
@@ -144,3 +147,49 @@ def test_session_api_requests_need_csrf(salesperson, owner, client_for):
     )
     assert response.status_code == 403
     assert not ApiToken.objects.exists()
+
+
+def _create(client, raw, user, scopes=("read",), **extra):
+    return client.post(
+        "/api/v1/tokens",
+        {"user_id": user.pk, "name": "child", "scopes": list(scopes), **extra},
+        content_type="application/json",
+        **bearer(raw),
+    )
+
+
+def test_a_write_token_cannot_mint_tokens(client, owner, salesperson, token_for):
+    """Finding 6: an owner's ordinary token created 365-day tokens without re-authentication."""
+    response = _create(client, token_for(owner), salesperson, expires_in_days=365)
+    assert response.status_code == 403
+    assert "'tokens:create' scope" in response.json()["error"]["message"]
+    assert not ApiToken.objects.filter(name="child").exists()
+
+
+def test_a_provisioning_token_passes_on_no_more_than_it_holds(
+    client, owner, salesperson, token_for
+):
+    raw = token_for(owner, scopes=("read", "tokens:create"))
+    parent = ApiToken.objects.get(token_hash=hash_token(raw))
+    refused = _create(client, raw, salesperson, scopes=("read", "write"))
+    assert refused.status_code == 422
+    assert "write" in refused.json()["error"]["fields"][0]["message"]
+    created = _create(client, raw, salesperson, expires_in_days=365)
+    assert created.status_code == 201
+    child = ApiToken.objects.get(pk=created.json()["id"])
+    assert child.created_by_token == parent
+    assert child.expires_at <= parent.expires_at
+
+
+def test_revoking_a_token_revokes_the_tokens_it_created(client, owner, salesperson, token_for):
+    raw = token_for(owner, scopes=PROVISIONING)
+    child = _create(client, raw, owner, scopes=PROVISIONING).json()
+    grandchild = _create(client, child["token"], salesperson).json()
+    unrelated = token_for(salesperson)
+    actions.revoke_api_token(owner, ApiToken.objects.get(token_hash=hash_token(raw)))
+    for secret in (raw, child["token"], grandchild["token"]):
+        assert client.get("/api/v1/me", **bearer(secret)).status_code == 401
+    assert client.get("/api/v1/me", **bearer(unrelated)).status_code == 200
+    revoked = AuditEntry.objects.filter(action="accounts.revoke_api_token")
+    assert revoked.count() == 3
+    assert {e.object_id for e in revoked} >= {str(child["id"]), str(grandchild["id"])}

@@ -98,9 +98,15 @@ class ForecourtConfig(
             "SESSION_IDLE_TIMEOUT_MINUTES": str(self.session_idle_timeout_minutes),
             "SESSION_MAX_AGE_HOURS": str(self.session_max_age_hours),
             "LOGIN_IP_FAILURE_LIMIT": str(self.login_ip_failure_limit),
-            "LOGIN_ACCOUNT_FAILURE_CEILING": str(self.login_account_failure_ceiling),
+            "LOGIN_ACCOUNT_THROTTLE_AFTER": str(self.login_account_throttle_after),
+            "LOGIN_ACCOUNT_THROTTLE_MAX_SECONDS": str(self.login_account_throttle_max_seconds),
             "EMAIL_URL": (
                 mask_url(self.email_url.get_secret_value()) if self.email_url else "(console)"
+            )
+            + (
+                " (UNSAFE_CONSOLE_EMAIL_IN_PRODUCTION: no mail is delivered; links removed)"
+                if self.console_email_in_production
+                else ""
             ),
             "EMAIL_FROM": self.email_from,
             "VIN_DECODER": self.vin_decoder,

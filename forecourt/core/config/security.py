@@ -82,12 +82,21 @@ class SecuritySettings(EnvironmentSettings):
         examples=["50"],
     )
 
-    login_account_failure_ceiling: int = Field(
-        default=100,
-        ge=10,
-        description="Consecutive failed sign-ins of one account, from anywhere, after which it"
-        " stays locked until an admin unlocks it.",
-        examples=["100"],
+    login_account_throttle_after: int = Field(
+        default=10,
+        ge=3,
+        le=1000,
+        description="Consecutive failed sign-ins of one account, from anywhere, after which"
+        " each further attempt from an unknown device waits (1 s, doubling). Never a lock.",
+        examples=["10"],
+    )
+
+    login_account_throttle_max_seconds: int = Field(
+        default=900,
+        ge=60,
+        le=86_400,
+        description="The longest wait between sign-in attempts of a slowed-down account.",
+        examples=["900"],
     )
 
     max_request_body_bytes: int = Field(

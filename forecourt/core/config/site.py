@@ -56,10 +56,19 @@ class SiteSettings(EnvironmentSettings):
         examples=["1"],
     )
 
+    # Read before EMAIL_URL, whose production rule asks for it.
+    unsafe_console_email_in_production: bool = Field(
+        default=False,
+        description="Production only: accept console mail (no EMAIL_URL). Mail is then printed"
+        " to the server log with its reset and invitation links removed, so nobody can reset"
+        " a password. Only for a trial install.",
+        examples=["false"],
+    )
+
     email_url: SecretStr | None = Field(
         default=None,
-        description="Outgoing mail (password resets): smtp://user:pass@host:587 (STARTTLS),"
-        " smtps://... (TLS) or console:// (print). Default: console outside production.",
+        description="Outgoing mail (password resets, invitations): smtp://user:pass@host:587"
+        " (STARTTLS), smtps://... (TLS) or console:// (print). Required in production.",
         examples=["smtp://forecourt:secret@mail.example-motors.com:587"],
     )
 
@@ -114,13 +123,30 @@ class SiteSettings(EnvironmentSettings):
 
     @field_validator("email_url")
     @classmethod
-    def _email_url(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is None or not value.get_secret_value().strip():
-            return None
-        scheme = urlsplit(value.get_secret_value()).scheme
+    def _email_url(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip():
+            value = None
+        scheme = urlsplit(value.get_secret_value()).scheme if value else "console"
         if scheme not in {"smtp", "smtps", "console"}:
             raise ValueError("must start with smtp://, smtps:// or console://")
+        production = info.data.get("env") == "production"
+        if (
+            production
+            and scheme == "console"
+            and not info.data.get("unsafe_console_email_in_production")
+        ):
+            raise ValueError(
+                "is required in production (smtp:// or smtps://): without a mail transport,"
+                " password-reset and invitation links would go to the server log. A trial"
+                " install may set UNSAFE_CONSOLE_EMAIL_IN_PRODUCTION=true instead."
+            )
         return value
+
+    @property
+    def console_email_in_production(self) -> bool:
+        """Production printing mail to the log (the explicit opt-out): links are removed."""
+        scheme = urlsplit(self.email_url.get_secret_value()).scheme if self.email_url else ""
+        return self.is_production and scheme in {"", "console"}
 
     @field_validator("time_zone")
     @classmethod

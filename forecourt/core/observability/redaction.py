@@ -26,7 +26,22 @@ _SENSITIVE_KEY = re.compile(
 )
 _ANY = rf"(?:{_SENSITIVE_PARTS}|{_SENSITIVE_WORDS})"
 
+# One-time links (password reset, invitations) carry their credential in the path: the token
+# segment goes, the rest of the link stays readable. Django's "set-password" step follows
+# the reset token's redirect and holds no secret.
+_LINK_TOKEN = re.compile(
+    r"(?i)(/(?:password-reset/[^/\s?#\"']+|invitations?(?:/accept)?|invite)/)"
+    r"(?!set-password/|sent/|done/)[^/\s?#\"']+"
+)
+
+
+def redact_links(text: str) -> str:
+    """`text` with the token of every one-time link replaced (also for mail bodies)."""
+    return _LINK_TOKEN.sub(rf"\1{REDACTED}", text)
+
+
 _TEXT_PATTERNS = [
+    (_LINK_TOKEN, rf"\1{REDACTED}"),
     (re.compile(r"(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{6,}"), rf"\1 {REDACTED}"),
     (
         re.compile(rf"(?i)((?:^|[?&;,\s\"'{{(])\w*{_ANY}\w*=)([^&;,\s\"'}})]+)"),
@@ -45,10 +60,10 @@ _TEXT_PATTERNS = [
 
 
 # Every pattern above needs one of these: whitespace (bearer/basic/token), "=" (key=value),
-# a double or single quote (JSON and dict pairs) or an SSN's shape. Text without any is
-# returned as is after one scan instead of five (most log values: routes such as
+# a double or single quote (JSON and dict pairs), an SSN's shape or a one-time link. Text
+# without any is returned as is after one scan instead of five (most log values: routes such as
 # "api:list_vehicles", paths, ids, addresses, timestamps).
-_MAY_NEED_REDACTION = re.compile(r"[\s=\"']|\d{3}-\d{2}-\d{4}")
+_MAY_NEED_REDACTION = re.compile(r"[\s=\"']|\d{3}-\d{2}-\d{4}|reset/|invit")
 # Values with nothing to scrub (checked by exact type first: cheaper than the ABC checks).
 _SCALARS = frozenset({int, float, bool, type(None)})
 

@@ -21,7 +21,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from forecourt.core.permissions import require_permission
-from forecourt.core.security.lockout import locked_usernames
+from forecourt.core.security.lockout import throttled_usernames
 
 logger = logging.getLogger("forecourt.security")
 
@@ -64,7 +64,7 @@ def review_rows(actor: Any) -> list[AccessRow]:
         "device__user_id", flat=True
     ):
         recovery_left[user_id] = recovery_left.get(user_id, 0) + 1
-    locked = locked_usernames()
+    locked = throttled_usernames()
     return [
         AccessRow(
             user=u,

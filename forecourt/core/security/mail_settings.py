@@ -6,14 +6,17 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 CONSOLE = "django.core.mail.backends.console.EmailBackend"
+REDACTING_CONSOLE = "forecourt.core.security.mail_backends.LinkRedactingConsoleBackend"
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
 
 
-def mailers(email_url: str | None) -> dict[str, dict[str, Any]]:
-    """console:// (default) prints mail; smtp:// uses STARTTLS, smtps:// implicit TLS."""
+def mailers(email_url: str | None, *, redact_links: bool = False) -> dict[str, dict[str, Any]]:
+    """console:// (default) prints mail; smtp:// uses STARTTLS, smtps:// implicit TLS.
+
+    `redact_links` (production's console opt-out) prints mail without one-time link tokens."""
     parts = urlsplit(email_url or "console://")
     if parts.scheme == "console":
-        return {"default": {"BACKEND": CONSOLE}}
+        return {"default": {"BACKEND": REDACTING_CONSOLE if redact_links else CONSOLE}}
     secure = parts.scheme == "smtps"
     options = {
         "host": parts.hostname or "localhost",

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django_otp import devices_for_user
 from django_otp import login as otp_login
+from django_otp import verify_token as otp_verify_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
@@ -83,6 +84,21 @@ def new_recovery_codes(user: Any) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
+
+
+def match_second_factor(user: Any, token: str) -> Device | None:
+    """The user's confirmed device that accepts `token` (used up: TOTP steps, recovery codes).
+
+    Six digits go to the TOTP devices only, anything else to the recovery codes, so a
+    recovery code never counts as a failed TOTP attempt (and vice versa).
+    """
+    token = token.strip().replace(" ", "").lower()
+    device_class: type[Device] = TOTPDevice if TOTP_SHAPE.match(token) else StaticDevice
+    for device in device_class.objects.filter(user=user, confirmed=True):
+        verified = otp_verify_token(user, device.persistent_id, token)
+        if verified is not None:
+            return verified
+    return None
 
 
 def step_up(request: HttpRequest, device: Device) -> None:

@@ -53,17 +53,16 @@ class UserSession(AbstractBaseSession):
 class AccountLockout(models.Model):
     """Consecutive failed sign-ins of one account, from any address.
 
-    django-axes locks an (account, IP) pair for a cool-off; this row is the ceiling above
-    it: at LOGIN_ACCOUNT_FAILURE_CEILING consecutive failures the account is locked from
-    everywhere until an admin unlocks it. Keyed by the submitted email, so unknown
-    addresses behave exactly like real ones.
+    django-axes locks an (account, IP) pair for a cool-off; this row slows down the account
+    across addresses: from LOGIN_ACCOUNT_THROTTLE_AFTER consecutive failures on, an unknown
+    device waits a doubling delay after each failure (lockout.py). Keyed by the submitted
+    email, so unknown addresses behave exactly like real ones.
     """
 
     username = models.CharField(max_length=254, unique=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
     last_failure_at = models.DateTimeField(null=True, blank=True)
     last_failure_ip = models.GenericIPAddressField(null=True, blank=True)
-    locked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["username"]
@@ -75,10 +74,6 @@ class AccountLockout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} ({self.consecutive_failures} failures)"
-
-    @property
-    def is_locked(self) -> bool:
-        return self.locked_at is not None
 
 
 class RateLimitCounter(models.Model):

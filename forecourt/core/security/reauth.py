@@ -57,8 +57,9 @@ def require(request: HttpRequest) -> None:
     """Raise ReauthenticationRequired for a session without a recent password or MFA check.
 
     Requests authenticated with an API token are exempt: the token is its own credential,
-    created by an admin after re-authenticating, with an explicit write scope, and an
-    integration has no person at hand to type a password.
+    created by an admin after re-authenticating, with an explicit scope for the operation
+    (creating tokens needs `tokens:create`, not just `write`), and an integration has no
+    person at hand to type a password.
     """
     if is_session_authenticated(request) and not has_recent_auth(request):
         raise ReauthenticationRequired("Confirm your password or a code to continue.")

@@ -7,11 +7,13 @@ import hashlib
 import logging
 from typing import Any, cast
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -21,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from forecourt.core.security import access_review, actions, mfa, passkeys, reauth
+from forecourt.core.security import access_review, actions, lockout, mfa, passkeys, reauth
 from forecourt.core.security.forms import (
     ConfirmTotpForm,
     OneTimeCodeForm,
@@ -142,9 +144,16 @@ def passkey_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 def reauthenticate(request: HttpRequest) -> HttpResponse:
+    """Confirm it's you. A password typed here is a sign-in attempt: the same limits apply
+    (per account and address, per address, the account's slow-down, never bypassed by the
+    device cookie: the session is what a thief would hold) and a wrong one counts."""
     form = ReauthForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         password, code = form.cleaned_data["password"], form.cleaned_data["code"]
+        credentials = {"username": request.user.get_username()}
+        setattr(request, lockout.NO_DEVICE_BYPASS, True)
+        if password and AxesProxyHandler.is_locked(request, credentials):
+            return lockout.lockout_response(request)
         confirmed = (password and request.user.check_password(password)) or (
             code and actions.verify_second_factor(request, code) is not None
         )
@@ -153,6 +162,10 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
             request.session.cycle_key()
             return redirect(_safe_next(request))
         logger.info("re-authentication failed", extra={"event": "reauth_failed"})
+        if password:
+            user_login_failed.send(sender=ReauthForm, credentials=credentials, request=request)
+            if getattr(request, "axes_locked_out", False):
+                return lockout.lockout_response(request)
         form.add_error(None, "That did not match. Try again.")
     return render(request, "security/reauth.html", {"form": form, "next": _safe_next(request)})
 

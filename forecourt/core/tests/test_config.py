@@ -19,6 +19,7 @@ FIELD_KEYS = {  # customer-field encryption keys, required in production
     "FIELD_ENCRYPTION_KEYS": "k1:" + "A" * 43 + "=",
     "FIELD_HASH_KEY": "B" * 43 + "=",
     "BACKUP_ENCRYPTION_KEY": "C" * 48,  # backups, required in production
+    "EMAIL_URL": "smtp://forecourt:mailpw@mail.example.com:587",  # required in production
 }
 
 
@@ -63,11 +64,12 @@ def test_production_lists_every_problem_at_once(env):
         "FIELD_ENCRYPTION_KEYS",
         "FIELD_HASH_KEY",
         "BACKUP_ENCRYPTION_KEY",
+        "EMAIL_URL",
     }
     assert "at least 50 characters" in problems["SECRET_KEY"]
     assert "(got 5)" in problems["SECRET_KEY"]
     message = str(caught.value)
-    assert message.startswith("Forecourt configuration is invalid (7 problem(s)):")
+    assert message.startswith("Forecourt configuration is invalid (8 problem(s)):")
     assert "example: DATABASE_URL=postgres://" in message
     assert "Traceback" not in message
 
@@ -144,3 +146,50 @@ def test_env_example_is_in_sync_with_the_schema():
     assert all(
         ForecourtConfig.model_fields[name].description for name in ForecourtConfig.model_fields
     )
+
+
+PRODUCTION = {
+    "FORECOURT_ENV": "production",
+    "SECRET_KEY": STRONG_KEY,
+    "DATABASE_URL": "postgres://forecourt:pw@db:5432/forecourt",
+    "ALLOWED_HOSTS": "dms.example.com",
+}
+
+
+@pytest.mark.parametrize("email_url", [None, "", "console://"])
+def test_production_refuses_to_start_without_a_mail_transport(env, email_url):
+    keys = {k: v for k, v in FIELD_KEYS.items() if k != "EMAIL_URL"}
+    env(**PRODUCTION, **keys, **({} if email_url is None else {"EMAIL_URL": email_url}))
+    with pytest.raises(ConfigError) as caught:
+        load_config()
+    problems = problems_of(caught.value)
+    assert list(problems) == ["EMAIL_URL"]
+    assert "required in production" in problems["EMAIL_URL"]
+    assert "UNSAFE_CONSOLE_EMAIL_IN_PRODUCTION" in problems["EMAIL_URL"]
+
+
+def test_the_loud_opt_out_starts_with_console_mail_and_check_config_says_so(env):
+    keys = {k: v for k, v in FIELD_KEYS.items() if k != "EMAIL_URL"}
+    env(**PRODUCTION, **keys, UNSAFE_CONSOLE_EMAIL_IN_PRODUCTION="true")
+    config = load_config()
+    assert config.console_email_in_production is True
+    assert "UNSAFE_CONSOLE_EMAIL_IN_PRODUCTION" in config.masked()["EMAIL_URL"]
+    assert "no mail is delivered" in config.masked()["EMAIL_URL"]
+
+
+def test_check_config_fails_in_production_without_mail(env):
+    import subprocess
+    import sys
+
+    keys = {k: v for k, v in FIELD_KEYS.items() if k != "EMAIL_URL"}
+    environment = {**PRODUCTION, **keys, "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-m", "forecourt", "check-config"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "EMAIL_URL: is required in production" in result.stdout + result.stderr

@@ -1,7 +1,17 @@
+import dataclasses
+
 import pytest
 from django.test import Client
 
 from forecourt.core import health
+
+METRICS_TOKEN = "health-details-token-0123456789"
+
+
+@pytest.fixture
+def metrics_token(settings):
+    settings.MONITORING = dataclasses.replace(settings.MONITORING, metrics_token=METRICS_TOKEN)
+    return {"HTTP_AUTHORIZATION": f"Bearer {METRICS_TOKEN}"}
 
 
 def test_live_needs_nothing():
@@ -11,8 +21,8 @@ def test_live_needs_nothing():
 
 
 @pytest.mark.django_db
-def test_ready_reports_each_check_with_latency():
-    response = Client().get("/health/ready")
+def test_ready_reports_each_check_with_latency(metrics_token):
+    response = Client().get("/health/ready", **metrics_token)
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
@@ -22,14 +32,15 @@ def test_ready_reports_each_check_with_latency():
 
 
 @pytest.mark.django_db
-def test_ready_is_503_when_a_check_fails(monkeypatch):
+def test_ready_is_503_when_a_check_fails(monkeypatch, metrics_token):
     def broken() -> None:
         raise RuntimeError("database unreachable")
 
     monkeypatch.setattr(
         health, "readiness_checks", lambda: {"database": broken, "migrations": lambda: None}
     )
-    response = Client().get("/health/ready")
+    assert Client().get("/health/ready").json() == {"status": "fail"}
+    response = Client().get("/health/ready", **metrics_token)
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "fail"
@@ -74,3 +85,32 @@ def test_request_id_is_echoed_when_well_formed_and_replaced_otherwise():
     bad = client.get("/health/live", HTTP_X_REQUEST_ID="<script>")
     assert bad["X-Request-ID"] != "<script>"
     assert len(bad["X-Request-ID"]) == 32
+
+
+@pytest.mark.django_db
+def test_anonymous_callers_get_up_or_down_only(metrics_token):
+    response = Client().get("/health/ready")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    wrong = Client().get("/health/ready", HTTP_AUTHORIZATION="Bearer not-the-metrics-token")
+    assert wrong.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_details_for_the_metrics_credential_and_status_viewers_only(
+    metrics_token, client_for, owner, salesperson
+):
+    for client, kwargs in ((Client(), metrics_token), (client_for(owner), {})):
+        body = client.get("/health/ready", **kwargs).json()
+        assert {"status", "version", "checks"} <= set(body)
+        assert "disk_space" in body["checks"]
+    assert client_for(salesperson).get("/health/ready").json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_allowed_metrics_addresses_see_details(settings):
+    settings.MONITORING = dataclasses.replace(
+        settings.MONITORING, metrics_allowed_ips=["10.9.0.0/16"]
+    )
+    assert "checks" in Client().get("/health/ready", REMOTE_ADDR="10.9.1.2").json()
+    assert Client().get("/health/ready", REMOTE_ADDR="10.8.1.2").json() == {"status": "ok"}

@@ -114,9 +114,11 @@ def test_anonymous_and_bad_tokens_are_401_on_both_lanes(lanes):
     assert (
         orjson.loads(bad["body"])["error"]["code"] == orjson.loads(nothing["body"])["error"]["code"]
     )
-    # A write with a bad token: the session fallback's CSRF check refuses it on both lanes.
+    # A write with a bad token and no session: 401 like a read, never the session fallback's
+    # CSRF 403 (CSRF is checked only for a signed-in session).
     post = wsgi_call("/api/v1/vehicles", {"Authorization": "Bearer fc_bad"}, method="POST")
-    assert post["status"] == 403
+    assert post["status"] == 401
+    assert orjson.loads(post["body"])["error"]["code"] == "not_authenticated"
 
 
 @pytest.mark.django_db

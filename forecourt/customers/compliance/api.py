@@ -20,7 +20,7 @@ from pydantic import Field
 from forecourt.core.api_errors import READ_ERRORS, WRITE_ERRORS, error_responses
 from forecourt.core.api_writes import run_action
 from forecourt.core.concurrency import STALE_IF_MATCH, if_match_version
-from forecourt.core.idempotency import idempotent
+from forecourt.core.idempotency import idempotent, subject_of
 from forecourt.core.schemas import StrictInput
 from forecourt.core.visibility import visible_or_404
 from forecourt.customers.compliance import actions, ofac
@@ -139,7 +139,7 @@ def screen_customer_ofac(request: HttpRequest, customer_id: int) -> Any:
         body = ScreeningOut.model_validate(_screening(screening)).model_dump(mode="json")
         return 201, body, {"Location": f"/api/v1/customers/{customer_id}/ofac"}
 
-    return idempotent(request, run)
+    return idempotent(request, run, subject=lambda body: subject_of(Customer, customer_id))
 
 
 @router.post(

@@ -10,6 +10,7 @@ The writes (add, reorder, make primary, delete) are inventory/actions/photos.py.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import secrets
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from forecourt.inventory.models import Vehicle
 
@@ -80,6 +81,7 @@ def check_image(upload: IO[bytes], *, max_bytes: int | None = None) -> CheckedIm
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise refuse("The file is not a valid JPEG, PNG or WebP image.") from None
     content_type, extension = ALLOWED_FORMATS[image_format]
+    upright = pixels_only(upright)
     upright.thumbnail((MAX_STORED_EDGE, MAX_STORED_EDGE))
     return CheckedImage(
         content_type=content_type,
@@ -89,6 +91,23 @@ def check_image(upload: IO[bytes], *, max_bytes: int | None = None) -> CheckedIm
         data=_encode(upright, image_format),
         thumbnail=_thumbnail(upright),
     )
+
+
+def pixels_only(image: Image.Image) -> Image.Image:
+    """A new image holding the pixels and nothing else: no EXIF, XMP, JPEG comment or
+    application segment, PNG text chunk or ICC profile survives into the stored files (an
+    uploaded comment may carry markup or code; EXIF may carry a location). Colours in
+    another profile are converted to sRGB first, so dropping the profile changes nothing."""
+    icc = image.info.get("icc_profile")
+    if icc and image.mode in ("RGB", "RGBA"):
+        # An unreadable profile: keep the pixels as they are.
+        with contextlib.suppress(ImageCms.PyCMSError, OSError, ValueError):
+            profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            srgb = ImageCms.createProfile("sRGB")
+            image = ImageCms.profileToProfile(image, profile, srgb) or image
+    if image.mode in ("P", "PA"):  # the palette and transparency live in the metadata
+        image = image.convert("RGBA")
+    return Image.frombytes(image.mode, image.size, image.tobytes())
 
 
 def _encode(image: Image.Image, image_format: str) -> bytes:

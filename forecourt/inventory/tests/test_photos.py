@@ -232,3 +232,62 @@ def test_api_upload_list_reorder_primary_delete(manager, vehicle, client_for, se
     assert client.delete(f"{base}/{ids[0]}").status_code == 204
     listing = client.get(base).json()
     assert [p["id"] for p in listing] == [ids[1]]
+
+
+SCRIPT = b"<script>alert(document.cookie)</script><?php system($_GET['c']); ?>"
+
+
+def _hostile_jpeg() -> bytes:
+    out = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    exif[0x8825] = {2: (40.0, 26.0, 46.0)}  # GPS
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description about="XMP-SECRET"/></x:xmpmeta>'
+    Image.new("RGB", (640, 480), "green").save(out, "JPEG", exif=exif, comment=SCRIPT, xmp=xmp)
+    return out.getvalue()
+
+
+def test_a_jpeg_comment_with_a_script_survives_nowhere() -> None:
+    """Finding 4: JPEG comment segments survived re-encoding into the image and thumbnail."""
+    raw = _hostile_jpeg()
+    with Image.open(io.BytesIO(raw)) as original:
+        assert original.info["comment"] == SCRIPT  # the test file really carries it
+    checked = photos.check_image(io.BytesIO(raw))
+    for stored_bytes in (checked.data, checked.thumbnail):
+        for secret in (b"<script", b"<?php", b"SecretCam", b"XMP-SECRET", b"xmpmeta"):
+            assert secret not in stored_bytes
+        with Image.open(io.BytesIO(stored_bytes)) as stored:
+            assert not stored.getexif()
+            assert not {"comment", "exif", "xmp", "icc_profile"} & set(stored.info)
+            assert not [m for m in stored.applist if m[0] not in {"APP0"}]  # JFIF header only
+
+
+def test_png_text_chunks_and_webp_metadata_are_stripped() -> None:
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", SCRIPT.decode())
+    info.add_itxt("XML:com.adobe.xmp", "XMP-SECRET")
+    png = io.BytesIO()
+    Image.new("RGBA", (320, 240), (0, 0, 255, 128)).save(png, "PNG", pnginfo=info)
+    webp = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"
+    Image.new("RGB", (320, 240), "red").save(webp, "WEBP", exif=exif, xmp=b"XMP-SECRET")
+    for raw in (png.getvalue(), webp.getvalue()):
+        checked = photos.check_image(io.BytesIO(raw))
+        for stored_bytes in (checked.data, checked.thumbnail):
+            for secret in (b"<script", b"SecretCam", b"XMP-SECRET"):
+                assert secret not in stored_bytes
+            with Image.open(io.BytesIO(stored_bytes)) as stored:
+                assert not {"comment", "Comment", "exif", "xmp", "XML:com.adobe.xmp"} & set(
+                    stored.info
+                )
+
+
+def test_a_palette_png_keeps_its_transparency_as_pixels() -> None:
+    out = io.BytesIO()
+    Image.new("RGBA", (50, 50), (255, 0, 0, 0)).convert("P").save(out, "PNG", transparency=0)
+    checked = photos.check_image(io.BytesIO(out.getvalue()))
+    with Image.open(io.BytesIO(checked.data)) as stored:
+        assert stored.mode == "RGBA"

@@ -357,7 +357,7 @@ def test_the_token_screens_offer_the_web_lead_scope(client_for, owner, salespers
         "/api/v1/tokens",
         {"user_id": salesperson.pk, "name": "Website form", "scopes": ["leads:create"]},
         content_type="application/json",
-        **bearer(token_for(owner)),
+        **bearer(token_for(owner, scopes=("tokens:create", "leads:create"))),
     )
     assert created.status_code == 201, created.content
     assert created.json()["scopes"] == ["leads:create"]

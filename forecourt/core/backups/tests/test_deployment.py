@@ -225,3 +225,11 @@ def test_container_healthcheck_reports_live_and_dead_servers(live_server):
 
     assert check(f"{live_server.url}/health/live", host="localhost") == 0
     assert check("http://127.0.0.1:9/health/live", timeout=1) == 1
+
+
+def test_ci_audits_every_pinned_dependency_before_the_image_is_built():
+    workflow = yaml.safe_load((REPO / ".github/workflows/ci.yml").read_text())
+    jobs = workflow["jobs"]
+    audit = " ".join(str(step.get("run", "")) for step in jobs["audit"]["steps"])
+    assert "pip-audit --requirement constraints.txt" in audit
+    assert "audit" in jobs["image"]["needs"]

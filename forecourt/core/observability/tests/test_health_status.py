@@ -20,8 +20,13 @@ DB_TASKS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _metrics_token(tune):
+    tune(metrics_token="status-test-token")
+
+
 def _ready():
-    response = Client().get("/health/ready")
+    response = Client().get("/health/ready", HTTP_AUTHORIZATION="Bearer status-test-token")
     return response.status_code, response.json()["checks"]
 
 

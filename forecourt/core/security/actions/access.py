@@ -19,8 +19,11 @@ logger = logging.getLogger("forecourt.security")
 
 @transaction.atomic
 def unlock_account(actor: Any, user: Any) -> int:
-    """Clear every lock on `user`'s sign-in (ceiling and cool-offs); returns rows cleared."""
-    require_permission(actor, "security.unlock_account")
+    """Clear every limit on `user`'s sign-in (the account's slow-down and every (account,
+    address) cool-off); returns rows cleared. `actor` None is an operator at the command
+    line (`forecourt unlock-user`); a person needs the permission."""
+    if actor is not None:
+        require_permission(actor, "security.unlock_account")
     username = user.get_username().lower()
     cleared, _ = AccountLockout.objects.filter(username=username).delete()
     cleared += axes_reset(username=username)

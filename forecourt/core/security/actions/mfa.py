@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from django_otp import verify_token as otp_verify_token
 from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -54,17 +53,13 @@ def verify_second_factor(request: HttpRequest, token: str) -> Device | None:
     Six digits go to the TOTP devices only, anything else to the recovery codes, so a
     recovery code never counts as a failed TOTP attempt (and vice versa).
     """
-    token = token.strip().replace(" ", "").lower()
     user = request.user
-    device_class: type[Device] = TOTPDevice if mfa.TOTP_SHAPE.match(token) else StaticDevice
-    for device in device_class.objects.filter(user=user, confirmed=True):
-        verified = otp_verify_token(user, device.persistent_id, token)
-        if verified is not None:
-            mfa.step_up(request, verified)
-            if isinstance(verified, StaticDevice):
-                audit.record(user, "security.use_recovery_code", verified)
-            return verified
-    return None
+    verified = mfa.match_second_factor(user, token)
+    if verified is not None:
+        mfa.step_up(request, verified)
+        if isinstance(verified, StaticDevice):
+            audit.record(user, "security.use_recovery_code", verified)
+    return verified
 
 
 @transaction.atomic

@@ -32,6 +32,12 @@ def reveal_field(actor: Any, obj: models.Model, field_name: str) -> Any:
         field_name,
         obj.pk,
         getattr(actor, "pk", None),
-        extra={"event": "pii_reveal", "object_id": str(obj.pk), "field": field_name},
+        extra={
+            "event": "pii_reveal",
+            "user_id": getattr(actor, "pk", None),
+            "object_type": obj._meta.label,
+            "object_id": str(obj.pk),
+            "field": field_name,
+        },
     )
     return value

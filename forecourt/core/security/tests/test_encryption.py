@@ -247,3 +247,12 @@ def test_production_refuses_to_start_without_keys(monkeypatch):
         load_config()
     problems = {variable for variable, _message, _example in caught.value.problems}
     assert {"FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY"} <= problems
+
+
+def test_the_reveal_log_line_names_the_user(applicant, owner, caplog):
+    caplog.set_level("INFO", logger="forecourt.security")
+    security_actions.reveal_field(owner, applicant, "ssn")
+    [record] = [r for r in caplog.records if getattr(r, "event", None) == "pii_reveal"]
+    assert record.user_id == owner.pk
+    assert record.field == "ssn"
+    assert record.object_id == str(applicant.pk)

@@ -145,3 +145,32 @@ def test_api_token_requests_need_no_csrf_token(world, token_for):
     victim = ApiToken.objects.filter(user__rooftops=world.rooftop).first()
     response = client.post(f"/api/v1/tokens/{victim.pk}/revoke", **bearer(raw))
     assert response.status_code == 200
+
+
+# --- answers no view rendered (issue 19, finding 9) ------------------------------------------
+
+
+def _assert_baseline(response, where: str) -> None:
+    assert response.get("X-Frame-Options") == "DENY", where
+    assert response.get("X-Content-Type-Options") == "nosniff", where
+    csp = response.get("Content-Security-Policy", "")
+    assert "frame-ancestors 'none'" in csp, f"{where}: {csp!r}"
+    assert "unsafe-inline" not in csp, where
+    assert "camera=()" in response.get("Permissions-Policy", ""), where
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/api/v1/me"])
+def test_the_bad_host_page_carries_the_security_headers(path):
+    response = Client().get(path, HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+    _assert_baseline(response, f"bad Host {path}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/static/core/forecourt.css", "/static/core/favicon.svg"])
+def test_static_files_carry_the_security_headers(path):
+    response = Client().get(path)
+    assert response.status_code == 200
+    _assert_baseline(response, path)
+    assert response["Content-Security-Policy"].startswith("default-src 'none'")

@@ -4,6 +4,7 @@ import time
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from forecourt.accounts.models import ApiToken
 from forecourt.core.security.sessions import RECENT_AUTH_AT
@@ -89,3 +90,39 @@ def test_mfa_changes_need_sudo(verified_without_sudo, salesperson):
         "/security/mfa/recovery-codes/", HTTP_REFERER="http://testserver/security/mfa/"
     )
     assert response["Location"].startswith("/security/reauth/")
+
+
+def _confirm(client, password, ip):
+    return client.post(
+        "/security/reauth/", {"password": password, "next": "/accounts/tokens/"}, REMOTE_ADDR=ip
+    )
+
+
+def test_wrong_passwords_on_the_sudo_page_count_like_sign_in_attempts(
+    verified_without_sudo, owner, settings
+):
+    """Finding 5: 12 wrong passwords from 12 addresses were all answered 200."""
+    from forecourt.core.security.models import AccountLockout
+
+    settings.FORECOURT_LOGIN_ACCOUNT_THROTTLE_AFTER = 20  # above the 12: each one is checked
+    client = verified_without_sudo(owner)
+    answers = [
+        _confirm(client, "not-the-password", f"192.0.2.{n + 1}").status_code for n in range(12)
+    ]
+    assert answers == [200] * 12  # no wait reached yet...
+    assert AccountLockout.objects.get(username=owner.email).consecutive_failures == 12
+    # ...but each counted, and the account's slow-down answers the next attempt (the wait
+    # is pinned to a long one from now: no test depends on how fast requests run).
+    AccountLockout.objects.filter(username=owner.email).update(
+        consecutive_failures=26, last_failure_at=timezone.now()
+    )
+    assert _confirm(client, "not-the-password", "192.0.2.40").status_code == 429
+    # During the wait even the right password does not confirm (this session proves nothing).
+    assert _confirm(client, TEST_PASSWORD, "192.0.2.50").status_code == 429
+    assert client.get("/accounts/tokens/new/").status_code == 302
+
+
+def test_the_sudo_page_shares_the_per_address_limit(verified_without_sudo, owner):
+    client = verified_without_sudo(owner)
+    answers = [_confirm(client, "not-the-password", "198.51.100.3").status_code for _ in range(5)]
+    assert answers == [200, 200, 200, 200, 429]

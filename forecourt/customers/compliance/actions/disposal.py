@@ -17,6 +17,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from forecourt.core import audit
+from forecourt.core.idempotency import forget_subjects, subject_of
 from forecourt.customers import registry
 from forecourt.customers.compliance import retention
 from forecourt.customers.compliance.actions.common import (
@@ -129,6 +130,8 @@ def anonymize_customer(
         _erase(record)
     ids = [locked.pk, *(record.pk for record in merged)]
     cleared = _erase_related(ids, anonymized_name(locked))
+    # Replayable API responses (customer, lead, activity creates) may still hold their data.
+    cleared["idempotency_keys"] = forget_subjects(subject_of(Customer, pk) for pk in ids)
     # Field names and counts only: the audit log must not keep what was just removed.
     audit.record(
         actor,
