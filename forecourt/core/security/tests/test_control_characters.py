@@ -118,7 +118,9 @@ def test_every_path_parameter_of_every_route(world, client_for, token_for):
         values = values_for(route, world.rooftop)
         for name, converter in route.params:
             path = route.fill(_with(values, name, f"a{NUL}b"))
-            expected = name if converter in {"str", "slug", "path"} else "path"
+            # A NUL matches str and path converters, so the route resolves and the parameter
+            # is named; int and slug converters refuse it: no route, the path is named.
+            expected = name if converter in {"str", "path"} else "path"
             if route.is_api:
                 _api_refused(Client().get(path, **token), expected, f"token {path}")
                 _api_refused(cookie.get(path), expected, f"cookie {path}")
