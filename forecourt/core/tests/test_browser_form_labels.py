@@ -30,7 +30,9 @@ def click_each_label(page, form_selector: str) -> list[str]:
         assert flipped == [index], f"label {label.inner_text()!r} toggled boxes {flipped}"
         # The middle of the box itself (help text below must not cover it).
         box_size = box.bounding_box()
-        page.mouse.click(box_size["x"] + box_size["width"] / 2, box_size["y"] + box_size["height"] / 2)
+        page.mouse.click(
+            box_size["x"] + box_size["width"] / 2, box_size["y"] + box_size["height"] / 2
+        )
         assert boxes.evaluate_all(STATES) == before
         clicked.append(label.inner_text().strip())
     return clicked

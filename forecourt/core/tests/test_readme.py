@@ -9,7 +9,11 @@ from django.apps import apps
 
 README = Path(__file__).resolve().parents[3] / "README.md"
 # Areas the README may name only as coming, until an app of that name is installed.
-NOT_YET_BUILT = {"service": "service and parts", "parts": "service and parts", "accounting": "accounting"}
+NOT_YET_BUILT = {
+    "service": "service and parts",
+    "parts": "service and parts",
+    "accounting": "accounting",
+}
 
 
 def opening() -> str:
