@@ -430,7 +430,9 @@ class StockNumberSettings(models.Model):
     and {vin6} (the last six characters of the VIN).
     """
 
-    DEFAULT_PATTERN = "{rooftop_code}-{yy}{seq:05d}"
+    # Year and a per-rooftop sequence ("260042"): short enough to say on the phone and write
+    # on a key tag; unique within the rooftop, which is where stock numbers must be unique.
+    DEFAULT_PATTERN = "{yy}{seq:04d}"
 
     rooftop = models.OneToOneField(
         "accounts.Rooftop", on_delete=models.CASCADE, related_name="stock_number_settings"
@@ -465,3 +467,26 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class FloorAboveList(models.TextChoices):
+    CONFIRM = "confirm", "Ask for confirmation"
+    REFUSE = "refuse", "Refuse"
+
+
+class PricePolicy(models.Model):
+    """A rooftop's pricing rules. A floor price (the least a unit may go for) above its list
+    price is usually a typo: the rooftop either asks to confirm it or refuses it."""
+
+    rooftop = models.OneToOneField(
+        "accounts.Rooftop", on_delete=models.CASCADE, related_name="price_policy"
+    )
+    floor_above_list = models.CharField(
+        max_length=8, choices=FloorAboveList.choices, default=FloorAboveList.CONFIRM
+    )
+
+    class Meta:
+        verbose_name_plural = "price policies"
+
+    def __str__(self) -> str:
+        return f"{self.rooftop_id}: floor above list {self.floor_above_list}"

@@ -32,6 +32,7 @@ from forecourt.inventory.forms import (
     ReceiveForm,
     StatusForm,
     VehicleForm,
+    offer_floor_confirmation,
 )
 from forecourt.inventory.media import documents
 from forecourt.inventory.models import Condition, Status, Vehicle, VehicleHold
@@ -241,11 +242,13 @@ def vehicle_price(request: HttpRequest, pk: int) -> HttpResponse:
                 list_price=data["list_price"],
                 internet_price=data["internet_price"],
                 floor_price=data["floor_price"],
+                confirm_floor_above_list=data["confirm_floor_above_list"],
             )
         except actions.VersionConflict as conflict:
             return _conflict(request, vehicle, conflict)
         except ValidationError as error:
             add_action_errors(form, error)
+            offer_floor_confirmation(form, error)
         else:
             return _done(request, vehicle, "Price updated.")
     return _rerender(request, vehicle, price_form=form)
@@ -355,6 +358,7 @@ def vehicle_receive(request: HttpRequest) -> HttpResponse:
                 vehicle = actions.receive_vehicle(request.user, rooftop=rooftop, **data)
             except ValidationError as error:
                 add_action_errors(form, error)
+                offer_floor_confirmation(form, error)
             else:
                 note = " ".join(vehicle.vin_warnings)  # type: ignore[attr-defined]
                 return _done(request, vehicle, f"Received {vehicle.stock_number}. {note}".strip())
