@@ -225,6 +225,7 @@ class Vehicle(models.Model):
             ("change_vehicle_price", "Can change vehicle prices"),
             ("change_vehicle_status", "Can change vehicle status (sell, deliver, wholesale...)"),
             ("view_vehicle_cost", "Can see acquisition and added costs"),
+            ("record_vehicle_odometer", "Can record a new odometer reading (test drives)"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -64,6 +64,7 @@ from forecourt.inventory.actions.vehicles import (
     change_status,
     prepare_vehicle,
     receive_vehicle,
+    record_odometer,
     update_vehicle,
 )
 from forecourt.inventory.actions.warranty import set_complaints_contact, set_warranty
@@ -96,6 +97,7 @@ __all__ = [
     "hold_vehicle",
     "prepare_vehicle",
     "receive_vehicle",
+    "record_odometer",
     "record_export",
     "record_feed_built",
     "record_feed_failure",

@@ -236,6 +236,33 @@ def change_price(
 
 
 @transaction.atomic
+def record_odometer(actor: Any, vehicle: Vehicle | int, reading: int, *, reason: str) -> Vehicle:
+    """A new odometer reading (a test drive coming back, a delivery check). An odometer
+    never goes back: a reading below the vehicle's is refused (a rolled-back or mistyped
+    reading is corrected with the odometer brand on the vehicle's edit form)."""
+    locked = lock_vehicle(actor, vehicle, "inventory.record_vehicle_odometer")
+    if reading < locked.odometer:
+        raise ValidationError(
+            {
+                "odometer": (
+                    f"The vehicle's odometer already reads {locked.odometer:,}; "
+                    f"a reading of {reading:,} cannot be lower."
+                )
+            }
+        )
+    if reading == locked.odometer:
+        return locked
+    before = locked.odometer
+    locked.odometer = reading
+    save_vehicle(locked, ["odometer"])
+    audit.record(
+        actor, "inventory.record_odometer", locked,
+        {"odometer": [before, reading], "reason": [None, reason]},
+    )  # fmt: skip
+    return locked
+
+
+@transaction.atomic
 def change_status(
     actor: Any,
     vehicle: Vehicle | int,

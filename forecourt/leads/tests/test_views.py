@@ -134,7 +134,7 @@ def test_my_day_appointments_test_drives_and_quick_actions(
         salesperson, customer, salesperson=salesperson, starts_at=start,
         ends_at=start + timedelta(minutes=30), subject="Trade appraisal",
     )  # fmt: skip
-    vehicle = receive(salesperson, rooftop)
+    vehicle = receive(salesperson, rooftop, odometer=100)
     drive = actions.start_test_drive(
         salesperson, customer, vehicle=vehicle, drivers_license_number="D12345678",
         drivers_license_state="IL", odometer_out=100,
