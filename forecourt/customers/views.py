@@ -6,7 +6,6 @@ legal hold, retention, access export) are in compliance/views.py."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from forecourt.accounts.models import Rooftop
 from forecourt.core.forms import add_action_errors, filter_error
 from forecourt.core.htmx import is_htmx
+from forecourt.core.list_urls import ListQuery
 from forecourt.core.models import AuditEntry
 from forecourt.core.security.pii import masked, reveal_field
 from forecourt.core.visibility import visible_or_404
@@ -57,11 +57,6 @@ def _rooftops(request: HttpRequest) -> Any:
     return Rooftop.objects.for_user(request.user, "view")
 
 
-def _list_url(filters: dict[str, Any]) -> str:
-    query = urlencode(filters, doseq=True)
-    return reverse("customers:customer-list") + (f"?{query}" if query else "")
-
-
 def _single_rooftop(rooftops: list[Rooftop]) -> Rooftop | None:
     return rooftops[0] if len(rooftops) == 1 else None
 
@@ -87,7 +82,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         )
     except BadQuery as bad:
         filters, page, error = CustomerFilters(), None, filter_error(bad, FILTER_LABELS)
-    base = filters.as_query()
+    links = ListQuery.of(reverse("customers:customer-list"), filters.as_query(), request.GET)
     salespeople = (
         get_user_model()
         .objects.filter(is_active=True, rooftops__in=[r.pk for r in rooftops])
@@ -108,10 +103,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "rows": rows,
         "error": error,
-        "next_url": _list_url({**base, "cursor": page.next_cursor})
-        if page and page.next_cursor
-        else "",
-        "first_url": _list_url(base),
+        "next_url": links.url(cursor=page.next_cursor) if page and page.next_cursor else "",
+        "first_url": links.url(),
         "is_later_page": bool(request.GET.get("cursor")),
         "filters_open": any(v for k, v in request.GET.items() if k not in ("q", "cursor")),
         "rooftops": rooftops,

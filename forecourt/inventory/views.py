@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from forecourt.accounts.models import Rooftop
 from forecourt.core.forms import add_action_errors, filter_error
 from forecourt.core.htmx import is_htmx
+from forecourt.core.list_urls import ListQuery
 from forecourt.core.models import AuditEntry
 from forecourt.core.visibility import visible_or_404
 from forecourt.inventory import actions
@@ -51,11 +51,6 @@ VIEW = "inventory.view_vehicle"
 STATUS_LABELS = dict(Status.choices)  # the list's rows are dicts: no get_status_display
 
 
-def _list_url(filters: dict[str, Any]) -> str:
-    query = urlencode(filters, doseq=True)
-    return reverse("inventory:vehicle-list") + (f"?{query}" if query else "")
-
-
 @permission_required(VIEW, raise_exception=True)
 def vehicle_list(request: HttpRequest) -> HttpResponse:
     rooftops = Rooftop.objects.for_user(request.user, "view")
@@ -72,13 +67,16 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
         )
     except BadQuery as bad:
         filters, page, error = VehicleFilters(), None, filter_error(bad, FILTER_LABELS)
-    base = filters.as_query()
+    shown = filters.as_query()
     if "status" not in request.GET and not params.get("q"):
-        base.pop("status", None)
+        shown.pop("status", None)  # the default, left implicit in the links
+    links = ListQuery.of(
+        reverse("inventory:vehicle-list"), shown, request.GET, defaulted=("status",)
+    )
     columns = [
         {
             "label": label,
-            "url": _list_url({**base, "sort": name if filters.sort != name else f"-{name}"}),
+            "url": links.url(sort=name if filters.sort != name else f"-{name}"),
             "sorted": filters.sort.lstrip("-") == name,
             "descending": filters.sort.startswith("-"),
         }
@@ -99,10 +97,8 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
         ],
         "error": error,
         "columns": columns,
-        "next_url": _list_url({**base, "cursor": page.next_cursor})
-        if page and page.next_cursor
-        else "",
-        "first_url": _list_url(base),
+        "next_url": links.url(cursor=page.next_cursor) if page and page.next_cursor else "",
+        "first_url": links.url(),
         "is_later_page": bool(request.GET.get("cursor")),
         "filters_open": any(v for k, v in request.GET.items() if k not in ("q", "sort", "cursor")),
         "rooftops": rooftops,
@@ -121,8 +117,9 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
         "bulk_form": BulkForm(rooftops=rooftops),
         "return_query": request.GET.urlencode(),
         # The export links carry the list's effective filters (the front-line default
-        # included) and are re-rendered with the results, so they follow htmx filtering.
-        "export_query": urlencode(filters.as_query(), doseq=True),
+        # included: the export has no default) and are re-rendered with the results, so
+        # they follow htmx filtering.
+        "export_query": ListQuery("", filters.as_query()).query(),
     }
     template = "inventory/vehicle_list.html"
     if is_htmx(request, target="results"):

@@ -4,14 +4,25 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inventory', '0006_price_policy'),
+        ("inventory", "0006_price_policy"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='vehicle',
-            options={'ordering': ['-acquired_on', '-id'], 'permissions': [('hold_vehicle', 'Can place and release holds on vehicles'), ('change_vehicle_price', 'Can change vehicle prices'), ('change_vehicle_status', 'Can change vehicle status (sell, deliver, wholesale...)'), ('view_vehicle_cost', 'Can see acquisition and added costs'), ('record_vehicle_odometer', 'Can record a new odometer reading (test drives)')]},
+            name="vehicle",
+            options={
+                "ordering": ["-acquired_on", "-id"],
+                "permissions": [
+                    ("hold_vehicle", "Can place and release holds on vehicles"),
+                    ("change_vehicle_price", "Can change vehicle prices"),
+                    (
+                        "change_vehicle_status",
+                        "Can change vehicle status (sell, deliver, wholesale...)",
+                    ),
+                    ("view_vehicle_cost", "Can see acquisition and added costs"),
+                    ("record_vehicle_odometer", "Can record a new odometer reading (test drives)"),
+                ],
+            },
         ),
     ]

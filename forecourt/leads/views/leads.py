@@ -8,7 +8,6 @@ with the message at 200; the same request without htmx gets the page at 422.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from forecourt.core.forms import add_action_errors, filter_error
 from forecourt.core.htmx import is_htmx
+from forecourt.core.list_urls import ListQuery
 from forecourt.core.visibility import visible_or_404
 from forecourt.customers.actions import DuplicateCustomerError
 from forecourt.customers.models import Customer
@@ -82,7 +82,7 @@ def board_context(request: HttpRequest, error: str = "") -> dict[str, Any]:
         "error": error,
         "rooftops": rooftops_of(request),
         "owners": colleagues(request),
-        "query": urlencode(filters.as_query(), doseq=True),
+        "query": ListQuery("", filters.as_query()).query(),
     }
 
 
@@ -92,11 +92,6 @@ def lead_board(request: HttpRequest) -> HttpResponse:
     if is_htmx(request, target="board"):
         template += "#board"
     return render(request, template, board_context(request))
-
-
-def _list_url(filters: dict[str, Any]) -> str:
-    query = urlencode(filters, doseq=True)
-    return reverse("leads:lead-list") + (f"?{query}" if query else "")
 
 
 @permission_required(VIEW, raise_exception=True)
@@ -111,7 +106,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         )
     except BadQuery as bad:
         filters, page, error = LeadFilters(), None, filter_error(bad, FILTER_LABELS)
-    base = filters.as_query()
+    links = ListQuery.of(reverse("leads:lead-list"), filters.as_query(), request.GET)
     context = {
         "filters": filters,
         "page": page,
@@ -121,10 +116,8 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         "follow_ups": FOLLOW_UP_CHOICES.items(),
         "rooftops": rooftops_of(request),
         "owners": colleagues(request),
-        "next_url": _list_url({**base, "cursor": page.next_cursor})
-        if page and page.next_cursor
-        else "",
-        "first_url": _list_url(base),
+        "next_url": links.url(cursor=page.next_cursor) if page and page.next_cursor else "",
+        "first_url": links.url(),
         "is_later_page": bool(request.GET.get("cursor")),
         "return_query": request.GET.urlencode(),
     }
