@@ -14,13 +14,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from forecourt.accounts.models import Rooftop
 from forecourt.core.forms import add_action_errors, filter_error
 from forecourt.core.htmx import is_htmx
 from forecourt.core.list_urls import ListQuery
 from forecourt.core.models import AuditEntry
+from forecourt.core.post_only import post_only
 from forecourt.core.security.pii import masked, reveal_field
 from forecourt.core.visibility import visible_or_404
 from forecourt.customers import actions, registry
@@ -250,7 +250,7 @@ def _posted_version(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-@require_POST
+@post_only
 def customer_consent(request: HttpRequest, pk: int) -> HttpResponse:
     customer = visible_or_404(Customer, request.user, pk)
     form = ConsentForm(request.POST)
@@ -272,7 +272,7 @@ def customer_consent(request: HttpRequest, pk: int) -> HttpResponse:
     return _rerender(request, customer, consent_form=form)
 
 
-@require_POST
+@post_only
 def customer_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: one sensitive value in full, for a role that may reveal; audited and logged."""
     customer = visible_or_404(Customer, request.user, pk)
@@ -290,7 +290,7 @@ def customer_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "customers/_revealed.html", context)
 
 
-@require_POST
+@post_only
 @permission_required("customers.merge_customer", raise_exception=True)
 def customer_merge(request: HttpRequest, pk: int) -> HttpResponse:
     customer = visible_or_404(Customer, request.user, pk)

@@ -13,13 +13,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from forecourt.accounts.models import Rooftop
 from forecourt.core.forms import add_action_errors, filter_error
 from forecourt.core.htmx import is_htmx
 from forecourt.core.list_urls import ListQuery
 from forecourt.core.models import AuditEntry
+from forecourt.core.post_only import post_only
 from forecourt.core.visibility import visible_or_404
 from forecourt.inventory import actions
 from forecourt.inventory.forms import (
@@ -127,7 +127,7 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_POST
+@post_only
 @permission_required(VIEW, raise_exception=True)
 def vehicle_bulk(request: HttpRequest) -> HttpResponse:
     rooftops = Rooftop.objects.for_user(request.user, "view")
@@ -224,7 +224,7 @@ def _conflict(request: HttpRequest, vehicle: Vehicle, conflict: Exception) -> Ht
     return redirect("inventory:vehicle-detail", pk=vehicle.pk)
 
 
-@require_POST
+@post_only
 def vehicle_price(request: HttpRequest, pk: int) -> HttpResponse:
     vehicle = visible_or_404(Vehicle, request.user, pk)
     form = PriceForm(request.POST)
@@ -251,7 +251,7 @@ def vehicle_price(request: HttpRequest, pk: int) -> HttpResponse:
     return _rerender(request, vehicle, price_form=form)
 
 
-@require_POST
+@post_only
 def vehicle_status(request: HttpRequest, pk: int) -> HttpResponse:
     vehicle = visible_or_404(Vehicle, request.user, pk)
     form = StatusForm(request.POST, allowed=_next_statuses(vehicle))
@@ -274,7 +274,7 @@ def vehicle_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _rerender(request, vehicle, status_form=form)
 
 
-@require_POST
+@post_only
 def vehicle_hold(request: HttpRequest, pk: int) -> HttpResponse:
     vehicle = visible_or_404(Vehicle, request.user, pk)
     form = HoldForm(request.POST)
@@ -295,7 +295,7 @@ def vehicle_hold(request: HttpRequest, pk: int) -> HttpResponse:
     return _rerender(request, vehicle, hold_form=form)
 
 
-@require_POST
+@post_only
 def vehicle_release(request: HttpRequest, pk: int) -> HttpResponse:
     vehicle = visible_or_404(Vehicle, request.user, pk)
     try:
@@ -306,7 +306,7 @@ def vehicle_release(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(request, vehicle, "Hold released.")
 
 
-@require_POST
+@post_only
 def vehicle_cost(request: HttpRequest, pk: int) -> HttpResponse:
     vehicle = visible_or_404(Vehicle, request.user, pk)
     form = CostForm(request.POST)

@@ -15,11 +15,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from forecourt.core.forms import add_action_errors, filter_error
 from forecourt.core.htmx import is_htmx
 from forecourt.core.list_urls import ListQuery
+from forecourt.core.post_only import post_only
 from forecourt.core.visibility import visible_or_404
 from forecourt.customers.actions import DuplicateCustomerError
 from forecourt.customers.models import Customer
@@ -127,7 +127,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_POST
+@post_only
 @permission_required("leads.reassign_lead", raise_exception=True)
 def lead_reassign(request: HttpRequest) -> HttpResponse:
     form = ReassignForm(request.POST, owners=colleagues(request))
@@ -242,7 +242,7 @@ def _rerender(request: HttpRequest, lead: Lead, **forms: Any) -> HttpResponse:
     return render(request, "leads/lead_detail.html", context, status=422)
 
 
-@require_POST
+@post_only
 def lead_update(request: HttpRequest, pk: int) -> HttpResponse:
     lead = visible_or_404(Lead, request.user, pk, related=LEAD_RELATED)
     form = LeadUpdateForm(request.POST, vehicles=in_stock_at([lead.rooftop_id]), prefix="edit")
@@ -261,7 +261,7 @@ def lead_update(request: HttpRequest, pk: int) -> HttpResponse:
     return _rerender(request, lead, update_form=form)
 
 
-@require_POST
+@post_only
 def lead_status(request: HttpRequest, pk: int) -> HttpResponse:
     lead = visible_or_404(Lead, request.user, pk, related=LEAD_RELATED)
     form = StatusForm(request.POST, current=lead.status)
@@ -298,7 +298,7 @@ def lead_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _rerender(request, lead, status_form=form)
 
 
-@require_POST
+@post_only
 def lead_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     lead = visible_or_404(Lead, request.user, pk, related=LEAD_RELATED)
     form = FollowUpForm(request.POST)
