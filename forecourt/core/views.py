@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from forecourt.accounts.models import Rooftop
+from forecourt.core import audit_display
 from forecourt.core.dashboard import panels_for
 from forecourt.core.models import AuditEntry
 
@@ -21,12 +23,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @permission_required("core.view_auditentry", raise_exception=True)
 def audit_list(request: HttpRequest) -> HttpResponse:
-    entries = AuditEntry.objects.for_user(request.user, "view").select_related("rooftop")
+    visible = AuditEntry.objects.for_user(request.user, "view")
+    entries = visible.select_related("rooftop", "actor")
     object_type = request.GET.get("object_type", "").strip()
     if object_type:
         entries = entries.filter(object_type=object_type)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_list.html", {"page": page, "object_type": object_type})
+    own_rooftop = request.user.rooftops.order_by("pk").first()  # type: ignore[union-attr]
+    rows = audit_display.present(
+        page.object_list,
+        fallback_time_zone=own_rooftop.time_zone if own_rooftop else settings.TIME_ZONE,
+    )
+    types = visible.order_by().values_list("object_type", flat=True).distinct()
+    context = {
+        "page": page,
+        "rows": rows,
+        "object_type": object_type,
+        "object_types": audit_display.object_type_choices(types),
+    }
+    return render(request, "core/audit_list.html", context)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
