@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -99,8 +99,14 @@ class _Names:
         self.found: dict[tuple[type[models.Model], str], str] = {}
 
     def want(self, model: type[models.Model], value: Any) -> None:
-        if value not in (None, ""):
-            self.wanted[model].add(value)
+        """Remember an id to name; a value that is not an id (an email some action
+        recorded in its place) is shown as it is."""
+        if value in (None, "") or isinstance(value, bool):
+            return
+        try:
+            self.wanted[model].add(model._meta.pk.to_python(value))  # type: ignore[union-attr]
+        except (ValidationError, TypeError, ValueError):
+            return
 
     def load(self) -> None:
         for model, ids in self.wanted.items():
@@ -108,7 +114,10 @@ class _Names:
                 self.found[(model, str(obj.pk))] = _name_of(obj)
 
     def name(self, model: type[models.Model], value: Any) -> str:
-        return self.found.get((model, str(value)), f"#{value} (no longer on file)")
+        found = self.found.get((model, str(value)))
+        if found is not None:
+            return found
+        return f"#{value} (no longer on file)" if isinstance(value, int) else str(value)
 
 
 def _name_of(obj: models.Model) -> str:

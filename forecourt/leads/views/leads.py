@@ -169,8 +169,9 @@ def lead_walk_in(request: HttpRequest) -> HttpResponse:
                     **form.lead_data(),
                 )
             except DuplicateCustomerError as duplicate:
+                # Listed with links to each record above the form (walk_in.html), not as
+                # the action's plain-text message.
                 duplicates = duplicate.matches
-                add_action_errors(form, duplicate)
                 data = request.POST.copy()
                 data["allow_duplicate"] = "on"  # a second submit creates the record anyway
                 form.data = data
@@ -184,7 +185,7 @@ def lead_walk_in(request: HttpRequest) -> HttpResponse:
         if rooftops.count() == 1:
             initial["rooftop"] = rooftops.first()
         form = WalkInForm(initial=initial, rooftops=rooftops, vehicles=vehicles)
-    status = 422 if form.errors else 200
+    status = 422 if form.errors or duplicates else 200
     context = {"form": form, "duplicates": duplicates}
     return render(request, "leads/walk_in.html", context, status=status)
 
