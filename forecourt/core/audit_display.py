@@ -104,7 +104,7 @@ class _Names:
         if value in (None, "") or isinstance(value, bool):
             return
         try:
-            self.wanted[model].add(model._meta.pk.to_python(value))  # type: ignore[union-attr]
+            self.wanted[model].add(model._meta.pk.to_python(value))
         except (ValidationError, TypeError, ValueError):
             return
 
