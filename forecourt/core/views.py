@@ -29,7 +29,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if object_type:
         entries = entries.filter(object_type=object_type)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    own_rooftop = Rooftop.objects.filter(users__pk=request.user.pk).order_by("pk").first()
+    # A rooftop the viewer works at gives the time zone of entries that have none.
+    own_rooftop = Rooftop.objects.filter(users__pk=request.user.pk or 0).order_by("pk").first()
     rows = audit_display.present(
         page.object_list,
         fallback_time_zone=own_rooftop.time_zone if own_rooftop else settings.TIME_ZONE,
