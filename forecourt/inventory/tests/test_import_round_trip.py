@@ -8,29 +8,12 @@ import csv
 import io
 
 import pytest
-from django.core.files.base import ContentFile
 
-from forecourt.inventory import actions
 from forecourt.inventory.demo import seed_vehicles
-from forecourt.inventory.imports import csv_import
 from forecourt.inventory.models import ImportMode, ImportStatus, Vehicle
-from forecourt.inventory.tests.test_import import HEADER, csv_bytes, good_row
+from forecourt.inventory.tests.test_import import HEADER, csv_bytes, good_row, run
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
-
-
-def run(actor, rooftop, content: bytes, mode=ImportMode.VALID_ROWS, **options):
-    job = actions.start_import(
-        actor,
-        rooftop=rooftop,
-        upload=ContentFile(content, name="vehicles.csv"),
-        original_name="vehicles.csv",
-        mode=mode,
-        **options,
-    )
-    csv_import.process_import.enqueue(job.pk)
-    job.refresh_from_db()
-    return job
 
 
 def exported(client, query: str = "status=") -> bytes:
