@@ -98,6 +98,7 @@ ROLE_GRANTS: dict[Role, list[str]] = {
         "inventory.add_vehicle",
         "inventory.change_vehicle_price",
         "inventory.change_vehicle_status",
+        "inventory.record_vehicle_odometer",  # a test drive's reading when it comes back
         *_WORK_WITH_CUSTOMERS,
         *_APPRAISE,
         "sales.view_*",

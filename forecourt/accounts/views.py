@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from forecourt.accounts import actions
 from forecourt.accounts.forms import (
@@ -23,6 +22,7 @@ from forecourt.accounts.forms import (
 from forecourt.accounts.models import ApiToken, Rooftop, User
 from forecourt.accounts.roles import Role
 from forecourt.core.forms import add_action_errors
+from forecourt.core.post_only import post_only
 from forecourt.core.security import lockout
 from forecourt.core.security.reauth import require_recent_auth
 from forecourt.core.visibility import visible_or_404
@@ -106,7 +106,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/token_form.html", {"form": form})
 
 
-@require_POST
+@post_only
 @require_recent_auth
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = visible_or_404(ApiToken, request.user, pk)

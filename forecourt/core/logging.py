@@ -53,23 +53,67 @@ def _shared_processors() -> list[Processor]:
     ]
 
 
+# The access log's bookkeeping keys: kept in JSON (for dashboards), left out of the console
+# line a developer reads, which says "GET /inventory/ 200 12 ms" instead.
+_REQUEST_DETAIL_KEYS = (
+    "route",
+    "client_ip",
+    "response_bytes",
+    "db_queries",
+    "db_time_ms",
+    "rooftop",
+    "user_id",
+)
+
+
+def summarise_for_console(
+    logger: WrappedLogger, method_name: str, event_dict: EventDict
+) -> EventDict:
+    """One short line for a person at a terminal: the access log as "METHOD path status
+    duration", the clock time only, and no request id when there is none."""
+    if event_dict.get("event") == "request" and {"method", "path", "status"} <= event_dict.keys():
+        duration = event_dict.pop("duration_ms", None)
+        event_dict["event"] = " ".join(
+            str(part)
+            for part in (
+                event_dict.pop("method"),
+                event_dict.pop("path"),
+                event_dict.pop("status"),
+                f"{duration:.0f} ms" if isinstance(duration, int | float) else "",
+            )
+            if part != ""
+        )
+        for key in _REQUEST_DETAIL_KEYS:
+            event_dict.pop(key, None)
+    if event_dict.get("request_id") == "-":
+        del event_dict["request_id"]
+    timestamp = event_dict.get("timestamp")
+    if isinstance(timestamp, str) and "T" in timestamp:
+        event_dict["timestamp"] = timestamp.split("T", 1)[1][:8]  # HH:MM:SS (UTC)
+    return event_dict
+
+
 def _json_dumps(value: Any, **kwargs: Any) -> str:
     return orjson.dumps(value, default=str).decode()
 
 
 def build_formatter(log_format: str) -> structlog.stdlib.ProcessorFormatter:
-    renderer: Processor = (
-        structlog.processors.JSONRenderer(serializer=_json_dumps)
-        if log_format == "json"
-        else structlog.dev.ConsoleRenderer(colors=False)
-    )
+    """JSON (one object a line, every key) or, for development, one readable line."""
+    rendering: list[Processor]
+    if log_format == "json":
+        rendering = [structlog.processors.JSONRenderer(serializer=_json_dumps)]
+    else:
+        rendering = [
+            summarise_for_console,
+            structlog.dev.ConsoleRenderer(colors=False, pad_event_to=0, pad_level=False),
+        ]
     return structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=[structlog.stdlib.ExtraAdder(), *_shared_processors()],
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info,
             redact_event,
-            renderer,
+            *rendering,
         ],
     )
 

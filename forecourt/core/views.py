@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from forecourt.core import audit_display
 from forecourt.core.dashboard import panels_for
 from forecourt.core.models import AuditEntry
 
@@ -18,12 +22,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @permission_required("core.view_auditentry", raise_exception=True)
 def audit_list(request: HttpRequest) -> HttpResponse:
-    entries = AuditEntry.objects.for_user(request.user, "view").select_related("rooftop")
+    visible = AuditEntry.objects.for_user(request.user, "view")
+    entries = visible.select_related("rooftop", "actor")
     object_type = request.GET.get("object_type", "").strip()
     if object_type:
         entries = entries.filter(object_type=object_type)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_list.html", {"page": page, "object_type": object_type})
+    # A rooftop the viewer works at gives the time zone of entries that have none.
+    user: Any = request.user  # core stays below accounts: the user's rooftops by relation
+    own_rooftop = user.rooftops.order_by("pk").first()
+    rows = audit_display.present(
+        page.object_list,
+        fallback_time_zone=own_rooftop.time_zone if own_rooftop else settings.TIME_ZONE,
+    )
+    types = visible.order_by().values_list("object_type", flat=True).distinct()
+    context = {
+        "page": page,
+        "rows": rows,
+        "object_type": object_type,
+        "object_types": audit_display.object_type_choices(types),
+    }
+    return render(request, "core/audit_list.html", context)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

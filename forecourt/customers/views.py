@@ -7,7 +7,6 @@ legal hold, retention, access export) are in compliance/views.py."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -16,12 +15,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from forecourt.accounts.models import Rooftop
 from forecourt.core.forms import add_action_errors, filter_error
 from forecourt.core.htmx import is_htmx
+from forecourt.core.list_urls import ListQuery
 from forecourt.core.models import AuditEntry
+from forecourt.core.post_only import post_only
 from forecourt.core.security.actions.reveal import reveal_field
 from forecourt.core.security.pii import masked
 from forecourt.core.visibility import visible_or_404
@@ -59,11 +59,6 @@ def _rooftops(request: HttpRequest) -> Any:
     return Rooftop.objects.for_user(request.user, "view")
 
 
-def _list_url(filters: dict[str, Any]) -> str:
-    query = urlencode(filters, doseq=True)
-    return reverse("customers:customer-list") + (f"?{query}" if query else "")
-
-
 def _single_rooftop(rooftops: list[Rooftop]) -> Rooftop | None:
     return rooftops[0] if len(rooftops) == 1 else None
 
@@ -89,7 +84,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         )
     except BadQuery as bad:
         filters, page, error = CustomerFilters(), None, filter_error(bad, FILTER_LABELS)
-    base = filters.as_query()
+    links = ListQuery.of(reverse("customers:customer-list"), filters.as_query(), request.GET)
     salespeople = (
         get_user_model()
         .objects.filter(is_active=True, rooftops__in=[r.pk for r in rooftops])
@@ -110,10 +105,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "rows": rows,
         "error": error,
-        "next_url": _list_url({**base, "cursor": page.next_cursor})
-        if page and page.next_cursor
-        else "",
-        "first_url": _list_url(base),
+        "next_url": links.url(cursor=page.next_cursor) if page and page.next_cursor else "",
+        "first_url": links.url(),
         "is_later_page": bool(request.GET.get("cursor")),
         "filters_open": any(v for k, v in request.GET.items() if k not in ("q", "cursor")),
         "rooftops": rooftops,
@@ -259,7 +252,7 @@ def _posted_version(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-@require_POST
+@post_only
 def customer_consent(request: HttpRequest, pk: int) -> HttpResponse:
     customer = visible_or_404(Customer, request.user, pk)
     form = ConsentForm(request.POST)
@@ -281,7 +274,7 @@ def customer_consent(request: HttpRequest, pk: int) -> HttpResponse:
     return _rerender(request, customer, consent_form=form)
 
 
-@require_POST
+@post_only
 def customer_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: one sensitive value in full, for a role that may reveal; audited and logged."""
     customer = visible_or_404(Customer, request.user, pk)
@@ -299,7 +292,7 @@ def customer_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "customers/_revealed.html", context)
 
 
-@require_POST
+@post_only
 @permission_required("customers.merge_customer", raise_exception=True)
 def customer_merge(request: HttpRequest, pk: int) -> HttpResponse:
     customer = visible_or_404(Customer, request.user, pk)

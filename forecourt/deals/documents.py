@@ -11,10 +11,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from forecourt.core.money import format_money
+from forecourt.core.pdf import FONT, Document
 from forecourt.deals.models import Deal, DealStatus, LineKindChoice
 from forecourt.deals.numbers import DealNumbers, deal_numbers
 
@@ -36,7 +36,7 @@ def _latin1(text: Any) -> str:
     return str(text).encode("latin-1", "replace").decode("latin-1")
 
 
-class DealPdf(FPDF):
+class DealPdf(Document):
     def __init__(self, deal: Deal) -> None:
         paper = "A4" if deal.rooftop.country == "GB" else "letter"
         super().__init__(orientation="portrait", unit="mm", format=paper)
@@ -49,20 +49,20 @@ class DealPdf(FPDF):
 
     def heading(self, title: str) -> None:
         rooftop = self.deal.rooftop
-        self.set_font("Helvetica", "B", 15)
+        self.set_font(FONT, "B", 15)
         self.cell(0, 8, _latin1(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_font("Helvetica", "", 9)
+        self.set_font(FONT, "", 9)
         for text in (rooftop.name, rooftop.address.replace("\n", ", "), rooftop.phone):
             if text:
                 self.cell(0, 4.5, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(3)
 
     def para(self, text: str, size: float = 9, style: str = "") -> None:
-        self.set_font("Helvetica", style, size)
+        self.set_font(FONT, style, size)
         self.multi_cell(0, 4.6, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def row(self, label: str, amount: Decimal | None = None, bold: bool = False) -> None:
-        self.set_font("Helvetica", "B" if bold else "", 10)
+        self.set_font(FONT, "B" if bold else "", 10)
         width = self.w - self.l_margin - self.r_margin
         self.cell(width - 45, 6, _latin1(label))
         text = format_money(amount, self.currency) if amount is not None else ""

@@ -21,7 +21,8 @@ from forecourt.accounts.models import Rooftop
 from forecourt.core.db import bulk
 from forecourt.core.demo import DemoOptions
 from forecourt.core.progress import progress
-from forecourt.inventory.models import Vehicle
+from forecourt.inventory.actions.stock_numbers import format_stock_number
+from forecourt.inventory.models import StockNumberSettings, Vehicle
 from forecourt.inventory.vin import check_digit
 
 DEFAULT_DEMO_VEHICLES = 200
@@ -106,9 +107,125 @@ SOURCES = [
     ("lease_return", 9),
     ("consignment", 4),
 ]
-ELECTRIC_MAKES = {"Tesla"}
-ENGINES = ["2.0L 4-cyl", "2.5L 4-cyl", "3.5L V6", "5.0L V8"]
-FUELS = [("gasoline", 88), ("hybrid", 9), ("diesel", 3)]
+# What each model is really offered with (US market, recent model years): (engine, fuel,
+# drivetrains). A dealer judges the product by its demo data: no V8 Altima, no 4-cyl X5.
+POWERTRAINS: dict[str, list[tuple[str, str, list[str]]]] = {
+    "F-150": [
+        ("2.7L V6 EcoBoost", "gasoline", ["4wd", "rwd"]),
+        ("3.5L V6 EcoBoost", "gasoline", ["4wd"]),
+        ("5.0L V8", "gasoline", ["4wd", "rwd"]),
+        ("3.5L V6 PowerBoost hybrid", "hybrid", ["4wd"]),
+    ],
+    "Escape": [
+        ("1.5L 3-cyl turbo", "gasoline", ["fwd", "awd"]),
+        ("2.0L 4-cyl turbo", "gasoline", ["awd"]),
+        ("2.5L 4-cyl hybrid", "hybrid", ["fwd", "awd"]),
+    ],
+    "Explorer": [
+        ("2.3L 4-cyl turbo", "gasoline", ["rwd", "4wd"]),
+        ("3.0L V6 turbo", "gasoline", ["4wd"]),
+    ],
+    "Mustang": [("2.3L 4-cyl EcoBoost", "gasoline", ["rwd"]), ("5.0L V8", "gasoline", ["rwd"])],
+    "Silverado 1500": [
+        ("2.7L 4-cyl turbo", "gasoline", ["rwd", "4wd"]),
+        ("5.3L V8", "gasoline", ["4wd", "rwd"]),
+        ("6.2L V8", "gasoline", ["4wd"]),
+        ("3.0L 6-cyl turbo diesel", "diesel", ["4wd"]),
+    ],
+    "Equinox": [("1.5L 4-cyl turbo", "gasoline", ["fwd", "awd"])],
+    "Malibu": [("1.5L 4-cyl turbo", "gasoline", ["fwd"])],
+    "Tahoe": [
+        ("5.3L V8", "gasoline", ["rwd", "4wd"]),
+        ("6.2L V8", "gasoline", ["4wd"]),
+        ("3.0L 6-cyl turbo diesel", "diesel", ["4wd"]),
+    ],
+    "Camry": [
+        ("2.5L 4-cyl", "gasoline", ["fwd", "awd"]),
+        ("2.5L 4-cyl hybrid", "hybrid", ["fwd"]),
+        ("3.5L V6", "gasoline", ["fwd"]),
+    ],
+    "RAV4": [("2.5L 4-cyl", "gasoline", ["fwd", "awd"]), ("2.5L 4-cyl hybrid", "hybrid", ["awd"])],
+    "Corolla": [("2.0L 4-cyl", "gasoline", ["fwd"]), ("1.8L 4-cyl hybrid", "hybrid", ["fwd"])],
+    "Tacoma": [("2.7L 4-cyl", "gasoline", ["rwd", "4wd"]), ("3.5L V6", "gasoline", ["4wd", "rwd"])],
+    "Highlander": [
+        ("3.5L V6", "gasoline", ["fwd", "awd"]),
+        ("2.5L 4-cyl hybrid", "hybrid", ["awd"]),
+    ],
+    "Civic": [("2.0L 4-cyl", "gasoline", ["fwd"]), ("1.5L 4-cyl turbo", "gasoline", ["fwd"])],
+    "Accord": [("1.5L 4-cyl turbo", "gasoline", ["fwd"]), ("2.0L 4-cyl hybrid", "hybrid", ["fwd"])],
+    "CR-V": [
+        ("1.5L 4-cyl turbo", "gasoline", ["fwd", "awd"]),
+        ("2.0L 4-cyl hybrid", "hybrid", ["awd"]),
+    ],
+    "Pilot": [("3.5L V6", "gasoline", ["fwd", "awd"])],
+    "Altima": [
+        ("2.5L 4-cyl", "gasoline", ["fwd", "awd"]),
+        ("2.0L 4-cyl VC-Turbo", "gasoline", ["fwd"]),
+    ],
+    "Rogue": [
+        ("1.5L 3-cyl VC-Turbo", "gasoline", ["fwd", "awd"]),
+        ("2.5L 4-cyl", "gasoline", ["fwd", "awd"]),
+    ],
+    "Sentra": [("2.0L 4-cyl", "gasoline", ["fwd"])],
+    "Grand Cherokee": [("3.6L V6", "gasoline", ["4wd", "rwd"]), ("5.7L V8", "gasoline", ["4wd"])],
+    "Wrangler": [("3.6L V6", "gasoline", ["4wd"]), ("2.0L 4-cyl turbo", "gasoline", ["4wd"])],
+    "Elantra": [("2.0L 4-cyl", "gasoline", ["fwd"]), ("1.6L 4-cyl hybrid", "hybrid", ["fwd"])],
+    "Tucson": [
+        ("2.5L 4-cyl", "gasoline", ["fwd", "awd"]),
+        ("1.6L 4-cyl turbo hybrid", "hybrid", ["awd"]),
+    ],
+    "Outback": [
+        ("2.5L 4-cyl boxer", "gasoline", ["awd"]),
+        ("2.4L 4-cyl turbo boxer", "gasoline", ["awd"]),
+    ],
+    "Forester": [("2.5L 4-cyl boxer", "gasoline", ["awd"])],
+    "3 Series": [
+        ("2.0L 4-cyl turbo", "gasoline", ["rwd", "awd"]),
+        ("3.0L 6-cyl turbo", "gasoline", ["rwd", "awd"]),
+    ],
+    "X5": [
+        ("3.0L 6-cyl turbo", "gasoline", ["awd", "rwd"]),
+        ("4.4L V8 twin-turbo", "gasoline", ["awd"]),
+    ],
+    "Model 3": [
+        ("Electric motor", "electric", ["rwd"]),
+        ("Dual electric motors", "electric", ["awd"]),
+    ],
+    "Model Y": [("Dual electric motors", "electric", ["awd"])],
+    "Sportage": [
+        ("2.5L 4-cyl", "gasoline", ["fwd", "awd"]),
+        ("1.6L 4-cyl turbo hybrid", "hybrid", ["awd"]),
+    ],
+    "Telluride": [("3.8L V6", "gasoline", ["fwd", "awd"])],
+    "CX-5": [("2.5L 4-cyl", "gasoline", ["awd"]), ("2.5L 4-cyl turbo", "gasoline", ["awd"])],
+    "Mazda3": [("2.5L 4-cyl", "gasoline", ["fwd", "awd"])],
+}
+# Trims that fix the powertrain (index into the model's list, and the drivetrain if fixed).
+TRIM_POWERTRAINS: dict[tuple[str, str], tuple[int, str | None]] = {
+    ("Mustang", "EcoBoost"): (0, "rwd"),
+    ("Mustang", "GT"): (1, "rwd"),
+    ("3 Series", "330i"): (0, None),
+    ("3 Series", "M340i"): (1, None),
+    ("X5", "sDrive40i"): (0, "rwd"),
+    ("X5", "xDrive40i"): (0, "awd"),
+    ("Model 3", "Standard Range"): (0, "rwd"),
+    ("Model 3", "Long Range"): (1, "awd"),
+    ("Model 3", "Performance"): (1, "awd"),
+}
+
+
+def _powertrain(rng: random.Random, model: str, trim: str) -> tuple[str, str, str]:
+    """(engine, fuel type, drivetrain) that this model and trim are really built with."""
+    options = POWERTRAINS[model]
+    fixed = TRIM_POWERTRAINS.get((model, trim))
+    if fixed is not None:
+        engine, fuel, drivetrains = options[fixed[0]]
+        return engine, fuel, fixed[1] or rng.choice(drivetrains)
+    # The first (base) engine is the most common; hybrids and big engines less so.
+    engine, fuel, drivetrains = _weighted(
+        rng, [(o, 6 if i == 0 else 2) for i, o in enumerate(options)]
+    )
+    return engine, fuel, rng.choice(drivetrains)
 
 
 def _weighted[T](rng: random.Random, items: list[tuple[T, int]]) -> T:
@@ -127,7 +244,26 @@ def demo_vin(rng: random.Random, wmi: str, year: int, index: int) -> str:
     return body[:8] + check_digit(body) + body[9:]
 
 
-def _row(rng: random.Random, rooftop_id: int, index: int, today: date) -> dict[str, Any]:
+class StockNumbering:
+    """Numbers demo units the way received units are numbered: each rooftop's pattern and
+    counter (inventory.actions.stock_numbers), so the demo lot looks like the dealer's."""
+
+    def __init__(self, rooftops: dict[int, tuple[str, str, int]]) -> None:
+        self.rooftops = dict(rooftops)  # id -> (pattern, rooftop code, last sequence)
+
+    @classmethod
+    def default(cls, rooftop_ids: list[int]) -> StockNumbering:
+        return cls(dict.fromkeys(rooftop_ids, (StockNumberSettings.DEFAULT_PATTERN, "", 0)))
+
+    def next(self, rooftop_id: int, vin: str, today: date) -> str:
+        pattern, code, last = self.rooftops[rooftop_id]
+        self.rooftops[rooftop_id] = (pattern, code, last + 1)
+        return format_stock_number(pattern, code, last + 1, vin, today)
+
+
+def _row(
+    rng: random.Random, rooftop_id: int, index: int, today: date, numbering: StockNumbering
+) -> dict[str, Any]:
     make, wmi, _, models = _weighted(rng, [(m, m[2]) for m in CATALOG])
     model, _, body, base_price, trims = _weighted(rng, [(m, m[1]) for m in models])
     trim_index = min(int(rng.paretovariate(1.6)) - 1, len(trims) - 1)
@@ -147,11 +283,12 @@ def _row(rng: random.Random, rooftop_id: int, index: int, today: date) -> dict[s
     if status in ("sold", "delivered", "wholesale", "removed"):
         sold_at = timezone.now() - timedelta(days=rng.randint(0, max(days - 1, 0)))
     now = timezone.now()
-    electric = make in ELECTRIC_MAKES
+    engine, fuel_type, drivetrain = _powertrain(rng, model, trims[trim_index])
+    vin = demo_vin(rng, wmi, year, index)
     return {
         "rooftop_id": rooftop_id,
-        "vin": demo_vin(rng, wmi, year, index),
-        "stock_number": f"D{index:07d}",
+        "vin": vin,
+        "stock_number": numbering.next(rooftop_id, vin, today),
         "condition": condition,
         "status": status,
         "year": year,
@@ -159,10 +296,10 @@ def _row(rng: random.Random, rooftop_id: int, index: int, today: date) -> dict[s
         "model": model,
         "trim": trims[trim_index],
         "body_style": body,
-        "drivetrain": rng.choice(["awd", "4wd"] if body == "Pickup" else ["fwd", "awd", "rwd"]),
-        "engine": "Electric motor" if electric else rng.choice(ENGINES),
+        "drivetrain": drivetrain,
+        "engine": engine,
         "transmission": "automatic",
-        "fuel_type": "electric" if electric else _weighted(rng, FUELS),
+        "fuel_type": fuel_type,
         "exterior_color": _weighted(rng, [(c, 10 - i) for i, c in enumerate(COLORS)]),
         "interior_color": rng.choice(["Black", "Gray", "Beige"]),
         "odometer": miles,
@@ -187,32 +324,52 @@ def _row(rng: random.Random, rooftop_id: int, index: int, today: date) -> dict[s
 
 
 def generate(
-    count: int, rooftop_ids: list[int], *, start: int = 0, seed: int = 2026
+    count: int,
+    rooftop_ids: list[int],
+    *,
+    start: int = 0,
+    seed: int = 2026,
+    numbering: StockNumbering | None = None,
 ) -> Iterator[dict[str, Any]]:
     rng = random.Random(seed + start)  # noqa: S311 - demo data, not security
     today = timezone.localdate()
+    numbering = numbering or StockNumbering.default(rooftop_ids)
     weights = [3, 2, 1][: len(rooftop_ids)] + [1] * max(0, len(rooftop_ids) - 3)
     for offset in range(count):
         rooftop_id = rng.choices(rooftop_ids, weights=weights)[0]
-        yield _row(rng, rooftop_id, start + offset + 1, today)
+        yield _row(rng, rooftop_id, start + offset + 1, today, numbering)
 
 
 def seed_vehicles(count: int, rooftops: list[Rooftop] | None = None) -> int:
-    """Top up to `count` demo vehicles (rows with stock number D...). Returns how many added."""
+    """Top up the lot to `count` vehicles, numbered by each rooftop's stock-number pattern
+    (whose counters move on past them). Returns how many were added."""
     rooftops = rooftops or list(Rooftop.objects.filter(is_active=True).order_by("pk"))
     if not rooftops or count <= 0:
         return 0
-    existing = Vehicle.objects.filter(stock_number__startswith="D").count()
+    existing = Vehicle.objects.count()
     missing = count - existing
     if missing <= 0:
         return 0
-    rows = progress(
-        generate(missing, [r.pk for r in rooftops], start=existing),
-        total=missing,
-        desc="Demo vehicles",
-    )
     with transaction.atomic():
+        for rooftop in rooftops:
+            StockNumberSettings.objects.get_or_create(rooftop=rooftop)
+        counters = {
+            row.rooftop_id: row
+            for row in StockNumberSettings.objects.select_for_update().filter(rooftop__in=rooftops)
+        }
+        codes = {r.pk: r.code for r in rooftops}
+        numbering = StockNumbering(
+            {pk: (row.pattern, codes[pk], row.last_sequence) for pk, row in counters.items()}
+        )
+        rows = progress(
+            generate(missing, list(codes), start=existing, numbering=numbering),
+            total=missing,
+            desc="Demo vehicles",
+        )
         bulk.copy_rows(Vehicle, rows, batch_size=BATCH)
+        for pk, (_pattern, _code, last) in numbering.rooftops.items():
+            counters[pk].last_sequence = last
+            counters[pk].save(update_fields=["last_sequence"])
     return missing
 
 

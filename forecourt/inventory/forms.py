@@ -5,15 +5,62 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core import validators
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
 
 from forecourt.accounts.models import Rooftop
-from forecourt.inventory.actions import DEFAULT_HOLD, EDITABLE_FIELD_ORDER, MAX_HOLD
+from forecourt.inventory.actions import (
+    CONFIRM_FLOOR_CODE,
+    DEFAULT_HOLD,
+    EDITABLE_FIELD_ORDER,
+    MAX_HOLD,
+)
+from forecourt.inventory.actions.stock_numbers import preview_stock_number
 from forecourt.inventory.models import CostKind, Status, Vehicle
+from forecourt.inventory.vin import normalize
 
+MAX_PREVIEWED_ROOFTOPS = 6
 DETAIL_FIELDS = list(EDITABLE_FIELD_ORDER)  # the fields update_vehicle accepts, in form order
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# A pasted VIN often carries spaces (or a line break) around it: the browser must not cut it
+# at 17 characters before the server trims it, so the box takes more and the form trims.
+VIN_INPUT_MAX_LENGTH = 40
+
+
+def accept_pasted_vin(form: forms.BaseForm) -> None:
+    field = form.fields.get("vin")
+    if field is None:
+        return
+    field.max_length = VIN_INPUT_MAX_LENGTH  # type: ignore[attr-defined]
+    field.validators = [
+        v for v in field.validators if not isinstance(v, validators.MaxLengthValidator)
+    ]
+    field.widget.attrs["maxlength"] = str(VIN_INPUT_MAX_LENGTH)
+
+
+def cleaned_vin(form: forms.BaseForm) -> str:
+    """The VIN without spaces, upper case: what the VIN rules and the length check see."""
+    return normalize(form.cleaned_data.get("vin") or "")
+
+
+def floor_confirmation_field() -> forms.BooleanField:
+    """Hidden until a save is refused for want of it (offer_floor_confirmation)."""
+    return forms.BooleanField(
+        required=False,
+        widget=forms.HiddenInput,
+        label="Yes, the floor price is above the list price on purpose",
+    )
+
+
+def offer_floor_confirmation(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show the confirmation box when the action asked for it."""
+    problems = getattr(error, "error_dict", {}).get("floor_price", [])
+    if any(getattr(p, "code", None) == CONFIRM_FLOOR_CODE for p in problems):
+        form.fields["confirm_floor_above_list"].widget = forms.CheckboxInput()
 
 
 class VehicleForm(forms.ModelForm):
@@ -28,8 +75,12 @@ class VehicleForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        accept_pasted_vin(self)
         if self.instance.pk and "version" not in self.initial:
             self.initial["version"] = self.instance.version
+
+    def clean_vin(self) -> str:
+        return cleaned_vin(self)
 
     def validate_unique(self) -> None:
         """The action checks uniqueness (and the database enforces it)."""
@@ -41,6 +92,7 @@ class VehicleForm(forms.ModelForm):
 
 class ReceiveForm(forms.ModelForm):
     rooftop = forms.ModelChoiceField(queryset=Rooftop.objects.none())
+    confirm_floor_above_list = floor_confirmation_field()
 
     class Meta:
         model = Vehicle
@@ -55,7 +107,6 @@ class ReceiveForm(forms.ModelForm):
             "floor_price",
         ]
         widgets = {"acquired_on": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"stock_number": "Leave empty to number it from the rooftop's pattern."}
 
     def __init__(self, *args: Any, rooftops: QuerySet[Rooftop], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,6 +114,8 @@ class ReceiveForm(forms.ModelForm):
         assert isinstance(rooftop_field, forms.ModelChoiceField)  # noqa: S101 - declared above
         rooftop_field.queryset = rooftops
         self.fields["stock_number"].required = False
+        accept_pasted_vin(self)
+        self._show_next_stock_numbers(rooftops)
         self.fields["status"].choices = [  # type: ignore[attr-defined]
             (s.value, s.label)
             for s in (Status.INCOMING, Status.IN_RECONDITIONING, Status.AVAILABLE)
@@ -81,6 +134,20 @@ class ReceiveForm(forms.ModelForm):
             }
         )
 
+    def clean_vin(self) -> str:
+        return cleaned_vin(self)
+
+    def _show_next_stock_numbers(self, rooftops: QuerySet[Rooftop]) -> None:
+        """Before saving, the number an empty field will get (per rooftop, when several)."""
+        previews = [(r.name, preview_stock_number(r)) for r in rooftops[:MAX_PREVIEWED_ROOFTOPS]]
+        field = self.fields["stock_number"]
+        if len(previews) == 1:
+            field.widget.attrs["placeholder"] = previews[0][1]
+            field.help_text = f"Leave empty to use the next number, {previews[0][1]}."
+        elif previews:
+            listed = "; ".join(f"{number} at {name}" for name, number in previews)
+            field.help_text = f"Leave empty to use the rooftop's next number ({listed})."
+
     def validate_unique(self) -> None:
         pass
 
@@ -94,6 +161,7 @@ class PriceForm(forms.Form):
     internet_price = forms.DecimalField(max_digits=12, decimal_places=2, required=False)
     floor_price = forms.DecimalField(max_digits=12, decimal_places=2, required=False)
     reason = forms.CharField(max_length=200, required=False)
+    confirm_floor_above_list = floor_confirmation_field()
 
 
 class StatusForm(forms.Form):

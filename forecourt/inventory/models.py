@@ -225,6 +225,7 @@ class Vehicle(models.Model):
             ("change_vehicle_price", "Can change vehicle prices"),
             ("change_vehicle_status", "Can change vehicle status (sell, deliver, wholesale...)"),
             ("view_vehicle_cost", "Can see acquisition and added costs"),
+            ("record_vehicle_odometer", "Can record a new odometer reading (test drives)"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -430,7 +431,9 @@ class StockNumberSettings(models.Model):
     and {vin6} (the last six characters of the VIN).
     """
 
-    DEFAULT_PATTERN = "{rooftop_code}-{yy}{seq:05d}"
+    # Year and a per-rooftop sequence ("260042"): short enough to say on the phone and write
+    # on a key tag; unique within the rooftop, which is where stock numbers must be unique.
+    DEFAULT_PATTERN = "{yy}{seq:04d}"
 
     rooftop = models.OneToOneField(
         "accounts.Rooftop", on_delete=models.CASCADE, related_name="stock_number_settings"
@@ -443,3 +446,26 @@ class StockNumberSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rooftop_id}: {self.pattern}"
+
+
+class FloorAboveList(models.TextChoices):
+    CONFIRM = "confirm", "Ask for confirmation"
+    REFUSE = "refuse", "Refuse"
+
+
+class PricePolicy(models.Model):
+    """A rooftop's pricing rules. A floor price (the least a unit may go for) above its list
+    price is usually a typo: the rooftop either asks to confirm it or refuses it."""
+
+    rooftop = models.OneToOneField(
+        "accounts.Rooftop", on_delete=models.CASCADE, related_name="price_policy"
+    )
+    floor_above_list = models.CharField(
+        max_length=8, choices=FloorAboveList.choices, default=FloorAboveList.CONFIRM
+    )
+
+    class Meta:
+        verbose_name_plural = "price policies"
+
+    def __str__(self) -> str:
+        return f"{self.rooftop_id}: floor above list {self.floor_above_list}"

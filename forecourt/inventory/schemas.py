@@ -42,7 +42,7 @@ VIN_EXAMPLE = "1HGCM82633A004352"
 class VehicleListItem(Schema):
     id: int = Field(examples=[1042])
     rooftop_id: int
-    stock_number: str = Field(examples=["SPRINGFI-2600042"])
+    stock_number: str = Field(examples=["260042"])
     vin: str = Field(examples=[VIN_EXAMPLE])
     status: Status
     condition: Condition
@@ -136,6 +136,13 @@ class VehicleCreate(StrictInput):
     key_tag: str = Field(default="", max_length=20)
     notes: str = ""
     is_published: StrictBool = False
+    confirm_floor_above_list: StrictBool = Field(
+        default=False,
+        description=(
+            "Save a floor price above the list price (the rooftop's price policy asks for "
+            "this confirmation, or refuses such a floor price whatever this says)."
+        ),
+    )
 
 
 class VehicleUpdate(StrictInput):
@@ -180,6 +187,13 @@ class PriceChangeIn(StrictInput):
     internet_price: MoneyIn | None = None
     floor_price: MoneyIn | None = None
     reason: str = Field(default="", max_length=200, examples=["45 days in stock"])
+    confirm_floor_above_list: StrictBool = Field(
+        default=False,
+        description=(
+            "Save a floor price above the list price (the rooftop's price policy asks for "
+            "this confirmation, or refuses such a floor price whatever this says)."
+        ),
+    )
 
 
 class StatusChangeIn(StrictInput):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -14,12 +13,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from forecourt.accounts.models import Rooftop
 from forecourt.core.forms import add_action_errors, filter_error
 from forecourt.core.htmx import is_htmx
+from forecourt.core.list_urls import ListQuery
 from forecourt.core.models import AuditEntry
+from forecourt.core.post_only import post_only
 from forecourt.core.visibility import visible_or_404
 from forecourt.inventory import actions
 from forecourt.inventory.forms import (
@@ -32,6 +32,7 @@ from forecourt.inventory.forms import (
     ReceiveForm,
     StatusForm,
     VehicleForm,
+    offer_floor_confirmation,
 )
 from forecourt.inventory.media import documents
 from forecourt.inventory.models import Condition, Status, Vehicle, VehicleHold
@@ -51,11 +52,6 @@ VIEW = "inventory.view_vehicle"
 STATUS_LABELS = dict(Status.choices)  # the list's rows are dicts: no get_status_display
 
 
-def _list_url(filters: dict[str, Any]) -> str:
-    query = urlencode(filters, doseq=True)
-    return reverse("inventory:vehicle-list") + (f"?{query}" if query else "")
-
-
 @permission_required(VIEW, raise_exception=True)
 def vehicle_list(request: HttpRequest) -> HttpResponse:
     rooftops = Rooftop.objects.for_user(request.user, "view")
@@ -72,13 +68,16 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
         )
     except BadQuery as bad:
         filters, page, error = VehicleFilters(), None, filter_error(bad, FILTER_LABELS)
-    base = filters.as_query()
+    shown = filters.as_query()
     if "status" not in request.GET and not params.get("q"):
-        base.pop("status", None)
+        shown.pop("status", None)  # the default, left implicit in the links
+    links = ListQuery.of(
+        reverse("inventory:vehicle-list"), shown, request.GET, defaulted=("status",)
+    )
     columns = [
         {
             "label": label,
-            "url": _list_url({**base, "sort": name if filters.sort != name else f"-{name}"}),
+            "url": links.url(sort=name if filters.sort != name else f"-{name}"),
             "sorted": filters.sort.lstrip("-") == name,
             "descending": filters.sort.startswith("-"),
         }
@@ -99,10 +98,8 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
         ],
         "error": error,
         "columns": columns,
-        "next_url": _list_url({**base, "cursor": page.next_cursor})
-        if page and page.next_cursor
-        else "",
-        "first_url": _list_url(base),
+        "next_url": links.url(cursor=page.next_cursor) if page and page.next_cursor else "",
+        "first_url": links.url(),
         "is_later_page": bool(request.GET.get("cursor")),
         "filters_open": any(v for k, v in request.GET.items() if k not in ("q", "sort", "cursor")),
         "rooftops": rooftops,
@@ -121,8 +118,9 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
         "bulk_form": BulkForm(rooftops=rooftops),
         "return_query": request.GET.urlencode(),
         # The export links carry the list's effective filters (the front-line default
-        # included) and are re-rendered with the results, so they follow htmx filtering.
-        "export_query": urlencode(filters.as_query(), doseq=True),
+        # included: the export has no default) and are re-rendered with the results, so
+        # they follow htmx filtering.
+        "export_query": ListQuery("", filters.as_query()).query(),
     }
     template = "inventory/vehicle_list.html"
     if is_htmx(request, target="results"):
@@ -130,7 +128,7 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_POST
+@post_only
 @permission_required(VIEW, raise_exception=True)
 def vehicle_bulk(request: HttpRequest) -> HttpResponse:
     rooftops = Rooftop.objects.for_user(request.user, "view")
@@ -229,7 +227,7 @@ def _conflict(request: HttpRequest, vehicle: Vehicle, conflict: Exception) -> Ht
     return redirect("inventory:vehicle-detail", pk=vehicle.pk)
 
 
-@require_POST
+@post_only
 def vehicle_price(request: HttpRequest, pk: int) -> HttpResponse:
     vehicle = visible_or_404(Vehicle, request.user, pk)
     form = PriceForm(request.POST)
@@ -244,17 +242,19 @@ def vehicle_price(request: HttpRequest, pk: int) -> HttpResponse:
                 list_price=data["list_price"],
                 internet_price=data["internet_price"],
                 floor_price=data["floor_price"],
+                confirm_floor_above_list=data["confirm_floor_above_list"],
             )
         except actions.VersionConflict as conflict:
             return _conflict(request, vehicle, conflict)
         except ValidationError as error:
             add_action_errors(form, error)
+            offer_floor_confirmation(form, error)
         else:
             return _done(request, vehicle, "Price updated.")
     return _rerender(request, vehicle, price_form=form)
 
 
-@require_POST
+@post_only
 def vehicle_status(request: HttpRequest, pk: int) -> HttpResponse:
     vehicle = visible_or_404(Vehicle, request.user, pk)
     form = StatusForm(request.POST, allowed=_next_statuses(vehicle))
@@ -277,7 +277,7 @@ def vehicle_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _rerender(request, vehicle, status_form=form)
 
 
-@require_POST
+@post_only
 def vehicle_hold(request: HttpRequest, pk: int) -> HttpResponse:
     vehicle = visible_or_404(Vehicle, request.user, pk)
     form = HoldForm(request.POST)
@@ -298,7 +298,7 @@ def vehicle_hold(request: HttpRequest, pk: int) -> HttpResponse:
     return _rerender(request, vehicle, hold_form=form)
 
 
-@require_POST
+@post_only
 def vehicle_release(request: HttpRequest, pk: int) -> HttpResponse:
     vehicle = visible_or_404(Vehicle, request.user, pk)
     try:
@@ -309,7 +309,7 @@ def vehicle_release(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(request, vehicle, "Hold released.")
 
 
-@require_POST
+@post_only
 def vehicle_cost(request: HttpRequest, pk: int) -> HttpResponse:
     vehicle = visible_or_404(Vehicle, request.user, pk)
     form = CostForm(request.POST)
@@ -358,6 +358,7 @@ def vehicle_receive(request: HttpRequest) -> HttpResponse:
                 vehicle = actions.receive_vehicle(request.user, rooftop=rooftop, **data)
             except ValidationError as error:
                 add_action_errors(form, error)
+                offer_floor_confirmation(form, error)
             else:
                 note = " ".join(vehicle.vin_warnings)  # type: ignore[attr-defined]
                 return _done(request, vehicle, f"Received {vehicle.stock_number}. {note}".strip())

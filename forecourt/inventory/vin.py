@@ -132,6 +132,9 @@ class VinCheck:
 def check_vin(raw: str) -> VinCheck:
     vin = normalize(raw)
     result = VinCheck(vin)
+    if not vin:
+        result.errors.append("VIN is required.")
+        return result
     if len(vin) != VIN_LENGTH:
         result.errors.append(f"A VIN has {VIN_LENGTH} characters; this one has {len(vin)}.")
         return result
@@ -204,6 +207,13 @@ class VinDecoder(Protocol):
     def decode(self, vin: str) -> DecodedVin: ...
 
 
+# Said with every offline decode: which fields it cannot fill, and what can.
+OFFLINE_SCOPE = (
+    "Decoded offline: the VIN itself gives the year, make and country only. Model, trim, "
+    "body and engine need the online decoder (NHTSA vPIC, VIN_DECODER=vpic); type them in."
+)
+
+
 class OfflineDecoder:
     """Decodes what the VIN itself encodes; never touches the network."""
 
@@ -219,6 +229,7 @@ class OfflineDecoder:
         result.country = _COUNTRY_BY_FIRST.get(check.vin[0], "")
         if check.is_valid:
             result.year = model_year(check.vin)
+            result.warnings.append(OFFLINE_SCOPE)
         return result
 
 
@@ -274,6 +285,7 @@ class VpicDecoder:
     @staticmethod
     def _merge(result: DecodedVin, values: dict[str, str]) -> DecodedVin:
         result.source = "vpic"
+        result.warnings = [w for w in result.warnings if w != OFFLINE_SCOPE]
         for theirs, ours in _VPIC_FIELDS.items():
             if values.get(theirs):
                 setattr(result, ours, values[theirs].strip())

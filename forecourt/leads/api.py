@@ -250,7 +250,7 @@ def _web_errors(payload: WebLeadIn, rooftop: Rooftop) -> tuple[dict[str, Any], d
                         "email": "ana.diaz@example.com",
                         "phone": "(415) 555-2671",
                         "message": "Is the blue CR-V still available? Can I drive it Saturday?",
-                        "stock_number": "SPRING-2600042",
+                        "stock_number": "260042",
                         "consent_email": True,
                         "consent_sms": False,
                         "consent_call": True,

@@ -16,6 +16,7 @@ from forecourt.accounts.models import Rooftop, User
 from forecourt.accounts.roles import Role
 from forecourt.core.demo import DemoOptions
 from forecourt.customers.actions import create_customer
+from forecourt.customers.consent import may_contact
 from forecourt.customers.models import Customer
 from forecourt.inventory.models import Status, Vehicle
 from forecourt.leads import actions
@@ -49,17 +50,28 @@ def _actor(rooftop: Rooftop) -> User | None:
 
 
 def _customers(actor: Any, rooftop: Rooftop, wanted: int) -> list[Customer]:
-    found = list(
-        Customer.objects.current()
-        .filter(rooftop=rooftop, anonymized_at__isnull=True)
-        .order_by("pk")[:wanted]
-    )
-    for first, last in DEMO_PEOPLE[: max(0, wanted - len(found))]:
+    """Customers the salespeople may call (consent given, a phone on file): every demo
+    lead past "new" says someone was contacted, and a history must match the consents."""
+    found = [
+        customer
+        for customer in Customer.objects.current()
+        .filter(rooftop=rooftop, anonymized_at__isnull=True, consent_call=True)
+        .order_by("pk")[: wanted * 3]
+        if may_contact(customer, "call")
+    ][:wanted]
+    for index, (first, last) in enumerate(DEMO_PEOPLE[: max(0, wanted - len(found))]):
         found.append(
             create_customer(
                 actor,
                 rooftop,
-                {"first_name": first, "last_name": last, "email": f"{first}.{last}@example.com"},
+                {
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{first}.{last}@example.com",
+                    "mobile_phone": f"+1415555{200 + index:04d}",
+                    "consent_call": True,
+                    "consent_sms": True,
+                },
                 allow_duplicate=True,
             )
         )
@@ -96,7 +108,8 @@ def seed_rooftop(rooftop: Rooftop, rng: random.Random) -> int:
         actor, first, kind=ActivityKind.CALL, direction="inbound",
         body="Called to ask whether the SUV is still available.",
     )  # fmt: skip
-    actions.log_activity(actor, first, kind=ActivityKind.NOTE, body="Prefers texts after 5pm.")
+    note = "Prefers texts after 5pm." if may_contact(first, "sms") else "Prefers calls after 5pm."
+    actions.log_activity(actor, first, kind=ActivityKind.NOTE, body=note)
     zone = zoneinfo.ZoneInfo(rooftop.time_zone)  # 10 a.m. tomorrow at the rooftop
     tomorrow = datetime.combine(
         timezone.localdate(timezone=zone) + timedelta(days=1), time(10, 0), tzinfo=zone

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from forecourt.accounts.models import Rooftop, User
 from forecourt.customers.models import CustomerKind, Language
@@ -29,7 +30,41 @@ def in_stock_at(rooftop_ids: Any) -> QuerySet[Vehicle]:
     )
 
 
+# The first units a vehicle picker lists before anything is typed; typing searches them all.
+PICKER_OPTIONS = 30
+
+
+class VehiclePicker(forms.Select):
+    """A select of vehicles in stock with a search box above it (server-side, htmx):
+    a lot of 80 or 800 units is found by typing, not by scrolling a dropdown."""
+
+    template_name = "leads/widgets/vehicle_picker.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["search_url"] = reverse("leads:vehicle-options")
+        return context
+
+    def optgroups(self, name: str, value: list[Any], attrs: dict[str, Any] | None = None) -> Any:
+        """The first PICKER_OPTIONS choices, and the chosen one wherever it is."""
+        chosen = {str(v) for v in value if v not in (None, "")}
+        full = self.choices
+        kept = []
+        for index, choice in enumerate(full):
+            if index <= PICKER_OPTIONS or str(choice[0]) in chosen:
+                kept.append(choice)
+            elif not chosen - {str(c[0]) for c in kept}:
+                break
+        self.choices = kept
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = full
+
+
 class VehicleChoiceField(forms.ModelChoiceField):
+    widget = VehiclePicker
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.stock_number} · {obj.year} {obj.make} {obj.model}"
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from forecourt.customers.consent import may_contact
+from forecourt.customers.contact import format_phone
 from forecourt.leads.models import Activity, ActivityKind, AppointmentStatus, Lead
 
 MAX_ROWS = 100  # a day's list; more than this is a reassignment problem, not a page
@@ -28,6 +30,16 @@ class MyDay:
     sees_all_test_drives: bool
 
 
+def _note_phone(lead: Lead) -> None:
+    """The number to call next to "Log call" (mobile first), and whether the customer
+    agreed to calls (the page says so when they did not: TCPA)."""
+    customer = lead.customer
+    number = customer.mobile_phone or customer.home_phone or customer.work_phone
+    lead.call_number = number  # type: ignore[attr-defined]
+    lead.call_phone = format_phone(number) if number else ""  # type: ignore[attr-defined]
+    lead.may_call = may_contact(customer, "call")  # type: ignore[attr-defined]
+
+
 def my_day(user: Any) -> MyDay:
     today = timezone.localdate()
     start = timezone.make_aware(datetime.combine(today, time.min))
@@ -39,6 +51,8 @@ def my_day(user: Any) -> MyDay:
         .select_related("customer", "vehicle")
         .order_by("next_follow_up_on", "id")[:MAX_ROWS]
     )
+    for lead in leads:
+        _note_phone(lead)
     overdue = [lead for lead in leads if lead.next_follow_up_on and lead.next_follow_up_on < today]
     due_today = [lead for lead in leads if lead.next_follow_up_on == today]
     activities = Activity.objects.for_user(user, "view").select_related(

@@ -3,7 +3,7 @@
 from django.urls import URLPattern, path
 
 from forecourt.leads.imports import urls as imports_urls
-from forecourt.leads.views import appointments, drives, leads, my_day, timeline
+from forecourt.leads.views import appointments, drives, leads, my_day, pickers, timeline
 
 app_name = "leads"
 
@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern] = [
     path("walk-in/", leads.lead_walk_in, name="lead-walk-in"),
     *imports_urls.urlpatterns,
     path("my-day/", my_day.my_day_view, name="my-day"),
+    path("vehicle-options/", pickers.vehicle_options, name="vehicle-options"),
     path("<int:pk>/", leads.lead_detail, name="lead-detail"),
     path("<int:pk>/edit/", leads.lead_update, name="lead-update"),
     path("<int:pk>/status/", leads.lead_status, name="lead-status"),

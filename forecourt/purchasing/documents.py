@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from forecourt.accounts.models import Country, Rooftop
 from forecourt.core.money import format_money
+from forecourt.core.pdf import FONT
+from forecourt.core.pdf import Document as PdfDocument
 from forecourt.purchasing.actions import invoice_total
 from forecourt.purchasing.models import PurchaseInvoice, VatTreatment
 
@@ -23,7 +24,7 @@ def paper_for(rooftop: Rooftop) -> str:
     return "A4" if rooftop.country == Country.GB else "letter"
 
 
-class Document(FPDF):
+class Document(PdfDocument):
     def __init__(self, rooftop: Rooftop, title: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format=paper_for(rooftop))
         self.set_auto_page_break(auto=True, margin=14)
@@ -31,17 +32,17 @@ class Document(FPDF):
         self.set_creator("Forecourt")
         self.set_title(title)
         self.add_page()
-        self.set_font("Helvetica", "B", 16)
+        self.set_font(FONT, "B", 16)
         self.cell(0, 9, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.line_text(f"{rooftop.name}\n{rooftop.address}".strip(), size=9)
         self.ln(3)
 
     def line_text(self, text: str, size: float = 10, style: str = "") -> None:
-        self.set_font("Helvetica", style, size)
+        self.set_font(FONT, style, size)
         self.multi_cell(0, 5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def row(self, cells: list[tuple[str, float]], style: str = "") -> None:
-        self.set_font("Helvetica", style, 9)
+        self.set_font(FONT, style, 9)
         usable = self.w - self.l_margin - self.r_margin
         for text, share in cells:
             self.cell(usable * share, 6, text, border="B")

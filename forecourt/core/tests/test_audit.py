@@ -91,6 +91,42 @@ def test_audit_page_shows_only_the_viewers_rooftops(
     audit.record(owner, "test.there", other_rooftop)
     manager = make_user(Role.SALES_MANAGER, rooftops=[rooftop])
     body = client_for(manager).get("/audit/").content.decode()
-    assert "test.here" in body
-    assert "test.there" not in body
+    assert "Here" in body  # the action "test.here", as a person reads it
+    assert "There" not in body
     assert client_for(make_user(Role.SALESPERSON)).get("/audit/").status_code == 403
+
+
+def test_audit_page_reads_as_plain_language(make_user, client_for, owner, rooftop):
+    """Labels, names instead of ids, readable values, the rooftop's time to the minute, a
+    chooser of object types: what a dealer reads, not `owner_id: None -> 4`."""
+    from forecourt.accounts.roles import Role
+    from forecourt.leads.tests.factories import make_customer, make_lead
+
+    rooftop.time_zone = "America/Chicago"
+    rooftop.save()
+    seller = make_user(Role.SALESPERSON, full_name="Sam Seller")
+    customer = make_customer(owner, rooftop, first_name="Wendy", last_name="Walkin")
+    lead = make_lead(owner, rooftop, customer)
+    audit.record(
+        owner,
+        "leads.reassign_lead",
+        lead,
+        {"owner_id": [None, seller.pk], "status": ["new", "contacted"], "hot": [False, True]},
+        rooftop_id=rooftop.pk,
+    )
+    response = client_for(owner).get("/audit/")
+    body = response.content.decode()
+    assert "Reassign lead" in body
+    assert "leads.reassign_lead" not in body
+    assert "<strong>Owner</strong>: — → Sam Seller" in body
+    assert "<strong>Status</strong>: New → Contacted" in body
+    assert "Hot</strong>: No → Yes" in body
+    assert "owner_id" not in body
+    row = next(r for r in response.context["rows"] if r.action == "Reassign lead")
+    assert row.when.endswith(("CST", "CDT"))
+    assert len(row.when) == len("2026-12-04 11:13 CST")  # to the minute, no microseconds
+    assert ("leads.lead", "Lead") in response.context["object_types"]
+    assert '<select id="id_object_type" name="object_type">' in body
+    only_leads = client_for(owner).get("/audit/", {"object_type": "leads.lead"})
+    assert all(r.entry.object_type == "leads.lead" for r in only_leads.context["rows"])
+    assert 'value="leads.lead" selected' in only_leads.content.decode()

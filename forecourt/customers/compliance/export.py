@@ -21,11 +21,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.http import HttpResponse
 from django.utils import timezone
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from forecourt.core import audit
 from forecourt.core.models import AuditEntry
+from forecourt.core.pdf import FONT, Document
 from forecourt.core.security.actions.reveal import reveal_field
 from forecourt.core.security.fields import BlindIndexField, EncryptedField
 from forecourt.core.security.pii import masked, reveal_permission
@@ -119,40 +119,34 @@ def as_json(data: dict[str, Any]) -> bytes:
     return json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).encode()
 
 
-def _latin1(text: Any) -> str:
-    # The PDF core fonts are Latin-1 (English and Spanish); anything else becomes '?'.
-    return str(text).encode("latin-1", "replace").decode("latin-1")
-
-
 def render_pdf(data: dict[str, Any]) -> bytes:
     """The same content as the JSON, laid out as labelled lines per section."""
-    pdf = FPDF(orientation="portrait", unit="mm", format="letter")
+    pdf = Document(orientation="portrait", unit="mm", format="letter")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.set_margins(14, 12, 14)
-    pdf.set_creator("Forecourt")
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 15)
+    pdf.set_font(FONT, "B", 15)
     title = f"Data held on {data['customer'].get('display_name', '')}"
-    pdf.cell(0, 8, _latin1(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", "", 9)
+    pdf.cell(0, 8, str(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "", 9)
     pdf.cell(
         0,
         5,
-        _latin1(f"Exported {data['exported_at']} by {data['exported_by']}"),
+        str(f"Exported {data['exported_at']} by {data['exported_by']}"),
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
 
     def heading(text: str) -> None:
         pdf.ln(3)
-        pdf.set_font("Helvetica", "B", 11)
-        pdf.cell(0, 6, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_font("Helvetica", "", 9)
+        pdf.set_font(FONT, "B", 11)
+        pdf.cell(0, 6, str(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(FONT, "", 9)
 
     def lines(record: dict[str, Any]) -> None:
         for key, value in record.items():
             shown = "" if value is None else value
-            pdf.multi_cell(0, 4.4, _latin1(f"{key}: {shown}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(0, 4.4, str(f"{key}: {shown}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     heading("Customer")
     lines(data["customer"])

@@ -16,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from forecourt.core.forms import add_action_errors
 from forecourt.core.htmx import is_htmx
+from forecourt.core.post_only import post_only
 from forecourt.core.security.reauth import require_recent_auth
 from forecourt.core.visibility import visible_or_404
 from forecourt.customers.compliance import actions, ofac, retention
@@ -85,7 +85,7 @@ def compliance_panel(request: HttpRequest, pk: int) -> HttpResponse:
     return _panel(request, visible_or_404(Customer, request.user, pk))
 
 
-@require_POST
+@post_only
 def ofac_screen(request: HttpRequest, pk: int) -> HttpResponse:
     customer = visible_or_404(Customer, request.user, pk)
     try:
@@ -95,7 +95,7 @@ def ofac_screen(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_write(request, pk, f"Screened: {screening.get_result_display()}.")
 
 
-@require_POST
+@post_only
 def ofac_clear(request: HttpRequest, pk: int) -> HttpResponse:
     customer = visible_or_404(Customer, request.user, pk)
     form = ReasonForm(request.POST, prefix="clear")
@@ -109,7 +109,7 @@ def ofac_clear(request: HttpRequest, pk: int) -> HttpResponse:
     return _panel(request, customer, status=422, clear_form=form)
 
 
-@require_POST
+@post_only
 def legal_hold_set(request: HttpRequest, pk: int) -> HttpResponse:
     customer = visible_or_404(Customer, request.user, pk)
     form = ReasonForm(request.POST, prefix="hold")
@@ -123,7 +123,7 @@ def legal_hold_set(request: HttpRequest, pk: int) -> HttpResponse:
     return _panel(request, customer, status=422, hold_form=form)
 
 
-@require_POST
+@post_only
 def legal_hold_lift(request: HttpRequest, pk: int) -> HttpResponse:
     customer = visible_or_404(Customer, request.user, pk)
     form = ReasonForm(request.POST, prefix="hold")
@@ -150,7 +150,7 @@ def retention_report(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST  # the export is audited, and a GET never changes data
+@post_only  # the export is audited, and a GET never changes data
 @permission_required("customers.dispose_customer", raise_exception=True)
 def retention_report_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
@@ -185,7 +185,7 @@ def dispose(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "customers/compliance/dispose.html", context, status=status)
 
 
-@require_POST
+@post_only
 @permission_required("customers.export_customer", raise_exception=True)
 def customer_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """An access request's export (JSON or PDF): POST because it is audited."""

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from forecourt.core.money import format_money
+from forecourt.core.pdf import FONT, Document
 from forecourt.finance.calc.regz import Disclosure
 from forecourt.finance.calc.uk import Product, UkQuote
 
@@ -39,7 +39,7 @@ class Letterhead:
         return "letter" if self.country == "US" else "A4"
 
 
-class Page(FPDF):
+class Page(Document):
     def __init__(self, letterhead: Letterhead, title: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format=letterhead.paper)
         self.set_auto_page_break(auto=True, margin=12)
@@ -47,9 +47,9 @@ class Page(FPDF):
         self.set_creator("Forecourt")
         self.set_title(title)
         self.add_page()
-        self.set_font("Helvetica", "B", 15)
+        self.set_font(FONT, "B", 15)
         self.cell(0, 8, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_font("Helvetica", "", 9)
+        self.set_font(FONT, "", 9)
         heading = f"{letterhead.dealer}  {letterhead.address}".strip()
         self.multi_cell(0, 4.5, heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(3)
@@ -59,18 +59,18 @@ class Page(FPDF):
         return self.w - self.l_margin - self.r_margin
 
     def row(self, label: str, value: str, bold: bool = False, label_share: float = 0.65) -> None:
-        self.set_font("Helvetica", "B" if bold else "", 10)
+        self.set_font(FONT, "B" if bold else "", 10)
         self.cell(self.usable * label_share, 6, label, border="B")
         self.cell(self.usable * (1 - label_share), 6, value, border="B", align="R")
         self.ln(6)
 
     def heading(self, text: str) -> None:
         self.ln(3)
-        self.set_font("Helvetica", "B", 11)
+        self.set_font(FONT, "B", 11)
         self.cell(0, 7, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def note(self, text: str) -> None:
-        self.set_font("Helvetica", "", 8)
+        self.set_font(FONT, "", 8)
         self.multi_cell(0, 4, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
@@ -91,13 +91,13 @@ def render_truth_in_lending(letterhead: Letterhead, box: Disclosure) -> bytes:
         x = pdf.l_margin + index * width
         pdf.rect(x, top, width, 36)
         pdf.set_xy(x + 1, top + 1)
-        pdf.set_font("Helvetica", "B", 7.5)
+        pdf.set_font(FONT, "B", 7.5)
         pdf.multi_cell(width - 2, 3.6, term)
         pdf.set_x(x + 1)
-        pdf.set_font("Helvetica", "", 7)
+        pdf.set_font(FONT, "", 7)
         pdf.multi_cell(width - 2, 3.2, explanation)
         pdf.set_xy(x + 1, top + 28)
-        pdf.set_font("Helvetica", "B", 10.5)
+        pdf.set_font(FONT, "B", 10.5)
         pdf.cell(width - 2, 6, value, align="C")
     pdf.set_xy(pdf.l_margin, top + 38)
 

@@ -39,6 +39,11 @@ from forecourt.inventory.actions.photos import (
     reorder_photos,
     set_primary_photo,
 )
+from forecourt.inventory.actions.pricing import (
+    CONFIRM_FLOOR_CODE,
+    check_floor_price,
+    set_price_policy,
+)
 from forecourt.inventory.actions.receipts import bulk_receive_vehicles
 from forecourt.inventory.actions.rules import (
     EDITABLE_FIELD_ORDER,
@@ -59,11 +64,13 @@ from forecourt.inventory.actions.vehicles import (
     change_status,
     prepare_vehicle,
     receive_vehicle,
+    record_odometer,
     update_vehicle,
 )
 from forecourt.inventory.actions.warranty import set_complaints_contact, set_warranty
 
 __all__ = [
+    "CONFIRM_FLOOR_CODE",
     "DEFAULT_HOLD",
     "EDITABLE_FIELDS",
     "EDITABLE_FIELD_ORDER",
@@ -84,6 +91,7 @@ __all__ = [
     "can_reach_rooftop",
     "change_price",
     "change_status",
+    "check_floor_price",
     "claim_import",
     "delete_photo",
     "finish_import",
@@ -94,10 +102,12 @@ __all__ = [
     "record_feed_built",
     "record_feed_failure",
     "record_import_progress",
+    "record_odometer",
     "release_expired_holds",
     "release_hold",
     "reorder_photos",
     "set_complaints_contact",
+    "set_price_policy",
     "set_primary_photo",
     "set_stock_number_pattern",
     "set_warranty",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -34,6 +35,27 @@ def validate_stock_number_pattern(pattern: str) -> None:
         raise ValidationError({"pattern": "The pattern needs {seq} so numbers never repeat."})
 
 
+def format_stock_number(pattern: str, rooftop_code: str, seq: int, vin: str, on: date) -> str:
+    """One number from a pattern: the receive form's preview, the counter and the demo data
+    all number units this way."""
+    return pattern.format(
+        rooftop_code=rooftop_code.upper()[:8],
+        yy=f"{on.year % 100:02d}",
+        yyyy=str(on.year),
+        seq=seq,
+        vin6=vin[-6:],
+    )[:32]
+
+
+def preview_stock_number(rooftop: Rooftop) -> str:
+    """The number the next received unit will most likely get (read only: nothing is
+    reserved; a unit received meanwhile takes it, and the counter moves on)."""
+    settings = StockNumberSettings.objects.filter(rooftop=rooftop).first()
+    pattern = settings.pattern if settings else StockNumberSettings.DEFAULT_PATTERN
+    seq = (settings.last_sequence if settings else 0) + 1
+    return format_stock_number(pattern, rooftop.code, seq, "", timezone.localdate())
+
+
 def next_stock_number(rooftop: Rooftop, vin: str) -> str:
     return next_stock_numbers(rooftop, [vin])[0]
 
@@ -50,13 +72,9 @@ def next_stock_numbers(rooftop: Rooftop, vins: list[str]) -> list[str]:
         for vin in vins[len(numbers) :]:
             counter.last_sequence += 1
             candidates.append(
-                counter.pattern.format(
-                    rooftop_code=rooftop.code.upper()[:8],
-                    yy=f"{today.year % 100:02d}",
-                    yyyy=str(today.year),
-                    seq=counter.last_sequence,
-                    vin6=vin[-6:],
-                )[:32]
+                format_stock_number(
+                    counter.pattern, rooftop.code, counter.last_sequence, vin, today
+                )
             )
         taken = set(
             Vehicle.objects.filter(

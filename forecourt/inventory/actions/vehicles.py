@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from forecourt.accounts.models import Rooftop
 from forecourt.core import audit
 from forecourt.core.permissions import require_permission
+from forecourt.inventory.actions.pricing import check_floor_price
 from forecourt.inventory.actions.receipts import record_receipts
 from forecourt.inventory.actions.rules import (
     EDITABLE_FIELDS,
@@ -34,6 +35,9 @@ from forecourt.inventory.models import (
     Vehicle,
 )
 
+# The statuses a unit may arrive in; the others are reached through its life on the lot.
+RECEIVING_STATUSES = frozenset({Status.INCOMING, Status.IN_RECONDITIONING, Status.AVAILABLE})
+
 
 def prepare_vehicle(
     actor: Any,
@@ -41,9 +45,13 @@ def prepare_vehicle(
     rooftop: Rooftop,
     check_access: bool = True,
     check_unique: bool = True,
+    confirm_floor_above_list: bool = False,
     **fields: Any,
 ) -> Vehicle:
     """Apply receive_vehicle's rules without writing: an unsaved, validated Vehicle.
+
+    A floor price above the list price is refused or needs `confirm_floor_above_list`,
+    by the rooftop's price policy.
 
     `check_access=False` lets a caller that already checked permission and rooftop once
     (a CSV import) skip the per-row queries; `check_unique=False` skips the database
@@ -66,11 +74,17 @@ def prepare_vehicle(
     except ValidationError as error:
         errors = error.update_error_dict(errors)
         vin, warnings = "", []
+    prices: dict[str, Decimal | None] = {}
     try:
         prices = validate_prices({"list_price": fields.pop("list_price", Decimal("0")), **fields})
+        check_floor_price(
+            rooftop.pk,
+            prices.get("list_price"),
+            prices.get("floor_price"),
+            confirmed=confirm_floor_above_list,
+        )
     except ValidationError as error:
         errors = error.update_error_dict(errors)
-        prices = {}
     for name in PRICE_FIELDS:
         fields.pop(name, None)
     raw_status = fields.pop("status", Status.INCOMING)
@@ -79,7 +93,7 @@ def prepare_vehicle(
     except ValueError:
         errors["status"] = [f"{raw_status!r} is not a status."]
         status = Status.INCOMING
-    if status not in (Status.INCOMING, Status.IN_RECONDITIONING, Status.AVAILABLE):
+    if status not in RECEIVING_STATUSES:
         errors["status"] = ["A received vehicle starts incoming, in recon or available."]
         status = Status.INCOMING
     stock_number = (fields.pop("stock_number", "") or "").strip()
@@ -181,9 +195,12 @@ def change_price(
     *,
     reason: str = "",
     expected_version: int | None = None,
+    confirm_floor_above_list: bool = False,
     **prices: Any,
 ) -> Vehicle:
-    """Set any of list_price / internet_price / floor_price; each change joins the history."""
+    """Set any of list_price / internet_price / floor_price; each change joins the history.
+    A floor price above the list price is refused or needs `confirm_floor_above_list`, by
+    the rooftop's price policy."""
     locked = lock_vehicle(actor, vehicle, "inventory.change_vehicle_price")
     check_version(locked, expected_version)
     unknown = set(prices) - set(PRICE_FIELDS)
@@ -192,6 +209,13 @@ def change_price(
     before = {name: getattr(locked, name) for name in PRICE_FIELDS}
     for name, value in validate_prices(prices).items():
         setattr(locked, name, value)
+    if {"list_price", "floor_price"} & set(prices):
+        check_floor_price(
+            locked.rooftop_id,
+            locked.list_price,
+            locked.floor_price,
+            confirmed=confirm_floor_above_list,
+        )
     # Only prices change: the VIN, stock number and rooftop checks (five queries) cannot
     # fail now if they passed before; the price check constraint is validate_prices's.
     clean_vehicle(locked, only=PRICE_FIELDS)
@@ -208,6 +232,33 @@ def change_price(
             for name in changed
         },
     )
+    return locked
+
+
+@transaction.atomic
+def record_odometer(actor: Any, vehicle: Vehicle | int, reading: int, *, reason: str) -> Vehicle:
+    """A new odometer reading (a test drive coming back, a delivery check). An odometer
+    never goes back: a reading below the vehicle's is refused (a rolled-back or mistyped
+    reading is corrected with the odometer brand on the vehicle's edit form)."""
+    locked = lock_vehicle(actor, vehicle, "inventory.record_vehicle_odometer")
+    if reading < locked.odometer:
+        raise ValidationError(
+            {
+                "odometer": (
+                    f"The vehicle's odometer already reads {locked.odometer:,}; "
+                    f"a reading of {reading:,} cannot be lower."
+                )
+            }
+        )
+    if reading == locked.odometer:
+        return locked
+    before = locked.odometer
+    locked.odometer = reading
+    save_vehicle(locked, ["odometer"])
+    audit.record(
+        actor, "inventory.record_odometer", locked,
+        {"odometer": [before, reading], "reason": [None, reason]},
+    )  # fmt: skip
     return locked
 
 

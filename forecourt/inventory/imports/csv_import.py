@@ -33,7 +33,16 @@ from django.utils import timezone
 
 from forecourt.accounts.models import Rooftop
 from forecourt.inventory import actions
-from forecourt.inventory.models import ACTIVE_STATUSES, ImportJob, ImportMode, ImportStatus, Vehicle
+from forecourt.inventory.actions.vehicles import RECEIVING_STATUSES
+from forecourt.inventory.models import (
+    ACTIVE_STATUSES,
+    ImportJob,
+    ImportMode,
+    ImportStatus,
+    Status,
+    Vehicle,
+)
+from forecourt.inventory.search import DETAIL_COLUMNS
 
 logger = logging.getLogger("forecourt.inventory.import")
 
@@ -44,6 +53,10 @@ PROGRESS_EVERY_BYTES = 256 * 1024
 
 # The columns an import file may have: the Vehicle fields receive_vehicle accepts.
 COLUMNS = sorted(actions.RECEIVE_FIELDS)
+# Columns Forecourt's own export writes that an import cannot set (ids, the rooftop, times
+# the system keeps): a file exported from Forecourt imports as it is, these columns ignored
+# with a notice (the rooftop is the one chosen for the import).
+READ_ONLY_COLUMNS = frozenset(DETAIL_COLUMNS) - frozenset(COLUMNS) | {"version"}
 REQUIRED_COLUMNS = ("vin", "year", "make", "model", "acquisition_source")
 INTEGER_COLUMNS = frozenset({"year", "odometer"})
 MONEY_COLUMNS = frozenset({"acquisition_cost", "list_price", "internet_price", "floor_price"})
@@ -116,6 +129,8 @@ class CsvRows:
         except (csv.Error, UnicodeDecodeError) as error:
             raise _file_error(1, error) from None
         columns = [normalize_header(h) for h in header]
+        self.ignored = [c for c in columns if c in READ_ONLY_COLUMNS]
+        columns = ["" if c in READ_ONLY_COLUMNS else c for c in columns]  # "" is never read
         unknown = [c for c in columns if c and c not in COLUMNS]
         problems = []
         if unknown:
@@ -227,6 +242,12 @@ def _errors_of(row: Row, error: ValidationError) -> list[RowError]:
 # --- planning and writing -------------------------------------------------------------------
 
 
+def _sold_or_gone(values: dict[str, Any]) -> bool:
+    """A row (of an export) for a unit sold or no longer in stock: history, not stock."""
+    status = values.get("status")
+    return status in Status.values and status not in RECEIVING_STATUSES | {Status.ON_HOLD}
+
+
 class Importer:
     """Runs one ImportJob. Holds only per-batch rows and the set of VINs seen so far."""
 
@@ -236,6 +257,9 @@ class Importer:
         self.rooftop: Rooftop = job.rooftop
         self.seen_vins: set[str] = set()
         self.reported: list[dict[str, Any]] = []
+        self.failed_rows = 0  # rows not imported because of their errors
+        self.ignored_columns: list[str] = []  # read-only columns of an export, not read
+        self.not_in_stock = 0  # rows of an export for units already sold or gone
 
     # The per-row rules come from the actions: prepare_vehicle applies receive_vehicle's
     # checks without writing; bulk_receive_vehicles writes a batch of prepared vehicles.
@@ -281,11 +305,18 @@ class Importer:
                     plan.errors.extend(row_errors)
                 else:
                     plan.skipped += 1
+            elif _sold_or_gone(values):
+                plan.skipped += 1
+                self.not_in_stock += 1
             else:
+                if values.get("status") == Status.ON_HOLD:
+                    values["status"] = Status.AVAILABLE  # a hold belongs to a deal, not a file
                 try:
+                    # The file is deliberate (a floor above list is taken as confirmed);
+                    # a rooftop that refuses such floor prices still refuses the row.
                     vehicle = actions.prepare_vehicle(
                         self.actor, rooftop=self.rooftop, check_access=False,
-                        check_unique=False, **values,
+                        check_unique=False, confirm_floor_above_list=True, **values,
                     )  # fmt: skip
                 except ValidationError as error:
                     plan.errors.extend(_merged(row, row_errors, _errors_of(row, error)))
@@ -325,6 +356,7 @@ class Importer:
         return created, updated, unchanged
 
     def record_errors(self, errors: list[RowError]) -> None:
+        self.failed_rows += len({e.row for e in errors})
         self.job.error_count += len(errors)
         room = MAX_REPORTED_ERRORS - len(self.reported)
         if room > 0:
@@ -381,13 +413,15 @@ def run_import(job: ImportJob) -> ImportJob:
     return job
 
 
-def _open(job: ImportJob) -> CsvRows:
-    return CsvRows(default_storage.open(job.file_name, "rb"))
+def _open(importer: Importer) -> CsvRows:
+    rows = CsvRows(default_storage.open(importer.job.file_name, "rb"))
+    importer.ignored_columns = rows.ignored
+    return rows
 
 
 def _valid_rows(importer: Importer) -> None:
     job = importer.job
-    rows = _open(job)
+    rows = _open(importer)
     job.status = ImportStatus.IMPORTING
     for batch, errors in _batches(rows):
         with transaction.atomic():
@@ -397,14 +431,14 @@ def _valid_rows(importer: Importer) -> None:
         job.rows_seen += len(batch) + len(errors)
         job.created_count += created
         job.updated_count += updated
-        job.skipped_count += plan.skipped + unchanged
+        job.skipped_count += plan.skipped + unchanged + len({e.row for e in plan.errors})
         importer.save_progress(rows)
     _finish(importer, ImportStatus.DONE)
 
 
 def _all_or_nothing(importer: Importer) -> None:
     job = importer.job
-    rows = _open(job)
+    rows = _open(importer)
     for batch, errors in _batches(rows):  # pass 1: validate everything, write nothing
         with transaction.atomic():
             plan = importer.plan(batch, errors)
@@ -416,12 +450,13 @@ def _all_or_nothing(importer: Importer) -> None:
         _finish(importer, ImportStatus.REJECTED)
         return
     importer.seen_vins.clear()
+    importer.not_in_stock = 0  # pass 2 plans every row again
     job.rows_seen = 0
     importer.save_progress(status=ImportStatus.IMPORTING)
     counts = [0, 0, 0, 0]
     try:
         with transaction.atomic():  # pass 2: every row or none
-            for batch, errors in _batches(_open(job)):
+            for batch, errors in _batches(_open(importer)):
                 plan = importer.plan(batch, errors)
                 created, updated, unchanged = importer.write(plan)
                 if plan.errors:  # data changed between the passes (another user): undo all
@@ -453,9 +488,21 @@ def _finish(importer: Importer, status: ImportStatus) -> None:
             "Correct the rows listed and upload the file again."
         )
     else:
+        # Skipped: every row read but not written (unchanged units and rows with errors).
         message = (
             f"{job.created_count} created, {job.updated_count} updated, "
-            f"{job.skipped_count} skipped, {job.error_count} row error(s)."
+            f"{job.skipped_count} skipped ({importer.failed_rows} of them with errors), "
+            f"{job.error_count} error(s)."
+        )
+    if importer.not_in_stock:
+        message += (
+            f" {importer.not_in_stock} row(s) of sold or departed units (status sold, "
+            "delivered, wholesale or removed) were skipped: they are not stock to receive."
+        )
+    if importer.ignored_columns:
+        message += (
+            f" Ignored read-only column(s) {', '.join(importer.ignored_columns)}: "
+            "Forecourt sets them itself."
         )
     job.errors = importer.reported
     actions.finish_import(importer.actor, job, status, message)

@@ -3,8 +3,8 @@
 
 English and Spanish side by side, so a change to one language is seen next to the other.
 The text follows the FTC's published forms; verify against the official form when the
-FTC amends the Rule (docs/inventory.md says how). Only Latin-1 characters are used, so the
-PDF core fonts render every accent without embedding a font file.
+FTC amends the Rule (docs/inventory.md says how). The PDFs embed a Unicode font (core.pdf), so
+any accent or typographic quote in the wording prints as written.
 """
 
 from __future__ import annotations

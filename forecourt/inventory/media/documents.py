@@ -2,7 +2,7 @@
 
 Rendering works from plain dataclasses (no database), so the layout is tested on its own;
 `buyers_guide_for` / `window_sticker_for` build those dataclasses from a vehicle.
-fpdf2 is pure Python: no system libraries, set-up stays two commands.
+fpdf2 is pure Python: no system libraries, set-up stays two commands; the font is core.pdf's.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from forecourt.accounts.models import Country
 from forecourt.core.money import format_money
+from forecourt.core.pdf import FONT, Document
 from forecourt.inventory.media.buyers_guide_text import MAJOR_DEFECTS, TEXT, Language
 from forecourt.inventory.media.warranty import warranty_of
 from forecourt.inventory.models import RooftopDisclosure, WarrantyKind
@@ -69,17 +69,16 @@ class WarrantyTerms:
     service_contract: bool = False
 
 
-class _Document(FPDF):
-    """Letter-size pages, core fonts (Latin-1: English and Spanish accents, $ and £)."""
+class _Document(Document):
+    """Letter-size pages in the embedded Unicode font (core.pdf): any name or address prints."""
 
     def __init__(self) -> None:
         super().__init__(orientation="portrait", unit="mm", format="letter")
         self.set_auto_page_break(auto=True, margin=12)
         self.set_margins(14, 12, 14)
-        self.set_creator("Forecourt")
 
     def text_block(self, text: str, size: float = 9, style: str = "", height: float = 4.4) -> None:
-        self.set_font("Helvetica", style, size)
+        self.set_font(FONT, style, size)
         self.multi_cell(0, height, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def checkbox(self, checked: bool, label: str, size: float = 10) -> None:
@@ -90,17 +89,17 @@ class _Document(FPDF):
             self.line(x, y + 0.6, x + 4, y + 4.6)
             self.line(x, y + 4.6, x + 4, y + 0.6)
         self.set_x(x + 6)
-        self.set_font("Helvetica", "B", size)
+        self.set_font(FONT, "B", size)
         self.multi_cell(0, 5.2, label, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def labelled_box(self, label: str, value: str, width: float, last: bool = False) -> None:
         x, y = self.get_x(), self.get_y()
         self.rect(x, y, width, 11)
         self.set_xy(x + 1, y + 0.8)
-        self.set_font("Helvetica", "", 6.5)
+        self.set_font(FONT, "", 6.5)
         self.cell(width - 2, 3, label)
         self.set_xy(x + 1, y + 4.5)
-        self.set_font("Helvetica", "B", 10)
+        self.set_font(FONT, "B", 10)
         self.cell(width - 2, 5.5, value)
         if last:
             self.set_xy(self.l_margin, y + 12.5)
@@ -121,7 +120,7 @@ def render_buyers_guide(
     pdf = _Document()
     pdf.set_title(f"{words['title']} {vehicle.vin}")
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 22)
+    pdf.set_font(FONT, "B", 22)
     pdf.cell(0, 11, words["title"], align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.text_block(words["important"], size=9, style="B")
     pdf.ln(2)
@@ -132,7 +131,7 @@ def render_buyers_guide(
     pdf.labelled_box(words["vin"], vehicle.vin, usable * 0.62)
     pdf.labelled_box(words["stock"], vehicle.stock_number, usable * 0.38, last=True)
 
-    pdf.set_font("Helvetica", "B", 12)
+    pdf.set_font(FONT, "B", 12)
     pdf.cell(0, 7, words["warranties"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if warranty.kind == WarrantyKind.IMPLIED_ONLY:
         pdf.checkbox(True, words["implied_only"], size=13)
@@ -152,7 +151,7 @@ def render_buyers_guide(
     pdf.text_block(f"{words['systems']} {warranty.systems_covered if is_dealer_warranty else ''}")
     pdf.text_block(f"{words['duration']} {warranty.duration if is_dealer_warranty else ''}")
     pdf.rule()
-    pdf.set_font("Helvetica", "B", 11)
+    pdf.set_font(FONT, "B", 11)
     pdf.cell(0, 6, words["non_dealer"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.checkbox(warranty.manufacturer_warranty, words["manufacturer"], size=9)
     pdf.checkbox(warranty.manufacturer_used_warranty, words["manufacturer_used"], size=9)
@@ -174,7 +173,7 @@ def render_buyers_guide(
     pdf.text_block(words["defects_intro"], size=11, style="B", height=6)
     pdf.ln(1)
     for system, defects in MAJOR_DEFECTS[language]:
-        pdf.set_font("Helvetica", "B", 8.5)
+        pdf.set_font(FONT, "B", 8.5)
         pdf.cell(0, 4.2, system, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.text_block(defects, size=7.5, height=3.6)
     pdf.rule()
@@ -182,7 +181,7 @@ def render_buyers_guide(
     pdf.labelled_box(words["dealer_name"], dealer.name, usable * 0.6)
     pdf.labelled_box(words["phone"], dealer.phone, usable * 0.4, last=True)
     pdf.labelled_box(words["address"], " ".join(dealer.address.split()), usable, last=True)
-    pdf.set_font("Helvetica", "B", 9)
+    pdf.set_font(FONT, "B", 9)
     pdf.cell(0, 5, words["complaints"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.text_block(dealer.complaints_contact or f"{dealer.name} {dealer.phone}".strip())
     pdf.rule()
@@ -195,19 +194,19 @@ def render_window_sticker(vehicle: VehicleFacts, dealer: Dealer) -> bytes:
     pdf = _Document()
     pdf.set_title(f"{vehicle.title} {vehicle.vin}")
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 12)
+    pdf.set_font(FONT, "B", 12)
     pdf.cell(0, 6, dealer.name, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", "", 9)
+    pdf.set_font(FONT, "", 9)
     pdf.cell(0, 5, " ".join(f"{dealer.address} {dealer.phone}".split()), new_x=XPos.LMARGIN)
     pdf.ln(8)
     pdf.rule()
-    pdf.set_font("Helvetica", "B", 24)
+    pdf.set_font(FONT, "B", 24)
     pdf.multi_cell(0, 11, vehicle.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if vehicle.condition:
-        pdf.set_font("Helvetica", "", 12)
+        pdf.set_font(FONT, "", 12)
         pdf.cell(0, 7, vehicle.condition.upper(), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
-    pdf.set_font("Helvetica", "B", 36)
+    pdf.set_font(FONT, "B", 36)
     price = format_money(vehicle.price, dealer.currency) or "Call for price"
     pdf.cell(0, 16, price, align="C", border=1, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
@@ -229,9 +228,9 @@ def render_window_sticker(vehicle: VehicleFacts, dealer: Dealer) -> bytes:
     for label, value in specs:
         if not value:
             continue
-        pdf.set_font("Helvetica", "", 12)
+        pdf.set_font(FONT, "", 12)
         pdf.cell(55, 8, label, border="B")
-        pdf.set_font("Helvetica", "B", 12)
+        pdf.set_font(FONT, "B", 12)
         pdf.cell(0, 8, value, border="B", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if vehicle.features:
         pdf.ln(4)

@@ -12,10 +12,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from forecourt.core.forms import add_action_errors
 from forecourt.core.htmx import is_htmx
+from forecourt.core.post_only import post_only
 from forecourt.core.security.ratelimit import rate_limited
 from forecourt.core.visibility import visible_or_404
 from forecourt.inventory import actions
@@ -112,7 +113,7 @@ def photo_panel(request: HttpRequest, pk: int) -> HttpResponse:
     return _panel(request, visible_or_404(Vehicle, request.user, pk))
 
 
-@require_POST
+@post_only
 def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     vehicle = visible_or_404(Vehicle, request.user, pk)
     form = PhotoUploadForm(request.POST, request.FILES)
@@ -127,14 +128,14 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return _panel(request, vehicle, form, status=422)
 
 
-@require_POST
+@post_only
 def photo_set_primary(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
     vehicle = visible_or_404(Vehicle, request.user, pk)
     actions.set_primary_photo(request.user, _photo(request, pk, photo_pk))
     return _panel(request, vehicle)
 
 
-@require_POST
+@post_only
 def photo_move(request: HttpRequest, pk: int, photo_pk: int, direction: str) -> HttpResponse:
     """Move one photo a place earlier or later (the reorder action takes the whole order)."""
     if direction not in ("up", "down"):
@@ -150,7 +151,7 @@ def photo_move(request: HttpRequest, pk: int, photo_pk: int, direction: str) -> 
     return _panel(request, vehicle)
 
 
-@require_POST
+@post_only
 def photo_delete(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
     vehicle = visible_or_404(Vehicle, request.user, pk)
     actions.delete_photo(request.user, _photo(request, pk, photo_pk))

@@ -47,7 +47,12 @@ def test_non_north_american_vin_gets_a_warning_not_an_error():
 
 @pytest.mark.parametrize(
     ("vin", "fragment"),
-    [("1G4AH59H45G11834", "has 16"), ("1G4AH59H45G1183I1", "never contains I"), ("", "has 0")],
+    [
+        ("1G4AH59H45G11834", "has 16"),
+        ("1G4AH59H45G1183I1", "never contains I"),
+        ("", "VIN is required"),
+        ("  ", "VIN is required"),
+    ],
 )
 def test_malformed_vins(vin, fragment):
     assert fragment in check_vin(vin).errors[0]

@@ -20,6 +20,7 @@ from forecourt.core.permissions import require_permission
 from forecourt.customers.actions import note_customer_activity
 from forecourt.customers.consent import may_contact
 from forecourt.customers.models import Customer
+from forecourt.inventory import actions as inventory_actions
 from forecourt.inventory.models import Vehicle
 from forecourt.leads.actions.common import (
     DRIVABLE,
@@ -291,6 +292,15 @@ def finish_test_drive(
         errors["in_at"] = "The vehicle cannot come back before it left."
     if errors:
         raise ValidationError(errors)
+    if locked.vehicle_id is not None:
+        # The vehicle's own odometer follows, through inventory's action (which refuses a
+        # reading below the vehicle's).
+        try:
+            inventory_actions.record_odometer(
+                actor, locked.vehicle_id, odometer_in, reason=f"test drive #{locked.pk}"
+            )
+        except ValidationError as error:
+            raise ValidationError({"odometer_in": error.messages}) from None
     locked.odometer_in, locked.in_at = odometer_in, in_at
     if body:
         locked.body = f"{locked.body}\n{body}".strip()

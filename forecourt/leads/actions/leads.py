@@ -123,6 +123,13 @@ def take_walk_in(
     so the screen can offer the existing records; nothing is written then.
     """
     require_permission(actor, "leads.add_lead")
+    # The salesperson who takes the walk-in (or the owner chosen) becomes the customer's
+    # salesperson too, unless the form named one: the customer is theirs from now on.
+    owner = lead_fields.get("owner")
+    if owner is None and works_at(actor, rooftop.pk) and works_leads(actor):
+        owner = actor
+    if owner is not None and not customer_data.get("assigned_salesperson"):
+        customer_data = {**customer_data, "assigned_salesperson": owner}
     customer = create_customer(
         actor,
         rooftop,

@@ -24,6 +24,7 @@ EXPECTED: dict[str, str] = {
     "leads:lead-walk-in": "leads.add_lead",
     "leads:lead-import": "leads.import_lead",
     "leads:my-day": LEADS,
+    "leads:vehicle-options": LEADS,
     "leads:lead-detail": LEADS,
     "leads:lead-update": POST_ONLY,
     "leads:lead-status": POST_ONLY,

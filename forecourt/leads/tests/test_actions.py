@@ -325,3 +325,26 @@ def test_follow_up_date_is_set(salesperson, customer):
     assert updated.next_follow_up_on == timezone.localdate()
     entry = AuditEntry.objects.filter(action="leads.update_lead").latest("id")
     assert entry.changes == {"next_follow_up_on": [None, timezone.localdate().isoformat()]}
+
+
+def test_finishing_a_test_drive_moves_the_vehicles_odometer(salesperson, rooftop, customer):
+    vehicle = receive(salesperson, rooftop, odometer=17901)
+    drive = _start(salesperson, customer, vehicle, odometer_out=17901)
+    actions.finish_test_drive(salesperson, drive, odometer_in=17915)
+    vehicle.refresh_from_db()
+    assert vehicle.odometer == 17915
+    assert vehicle.version == 2
+    entry = AuditEntry.objects.get(action="inventory.record_odometer")
+    assert entry.changes["odometer"] == [17901, 17915]
+    assert entry.actor == salesperson
+
+
+def test_a_drive_reading_below_the_vehicles_odometer_is_refused(salesperson, rooftop, customer):
+    vehicle = receive(salesperson, rooftop, odometer=30000)
+    drive = _start(salesperson, customer, vehicle, odometer_out=20000)  # mistyped at the start
+    with pytest.raises(ValidationError) as refused:
+        actions.finish_test_drive(salesperson, drive, odometer_in=20012)
+    assert "already reads 30,000" in refused.value.message_dict["odometer_in"][0]
+    drive.refresh_from_db()
+    vehicle.refresh_from_db()
+    assert (drive.in_at, vehicle.odometer) == (None, 30000)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from forecourt.core.forms import add_action_errors
+from forecourt.core.post_only import post_only
 from forecourt.core.visibility import visible_or_404
 from forecourt.customers.models import Customer
 from forecourt.leads import actions
@@ -17,7 +17,7 @@ from forecourt.leads.views.common import limit_choices
 from forecourt.leads.views.timeline import lead_choices, lead_of, sellers, timeline_answer
 
 
-@require_POST
+@post_only
 def appointment_create(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = visible_or_404(Customer, request.user, customer_id)
     form = AppointmentForm(request.POST, prefix="appt")
@@ -45,7 +45,7 @@ def appointment_create(request: HttpRequest, customer_id: int) -> HttpResponse:
     return timeline_answer(request, customer, appointment_form=form)
 
 
-@require_POST
+@post_only
 def appointment_status(request: HttpRequest, pk: int) -> HttpResponse:
     activity = visible_or_404(Activity, request.user, pk, related=("customer",))
     form = AppointmentStatusForm(request.POST)

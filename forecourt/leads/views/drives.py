@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
 
 from forecourt.core.forms import add_action_errors
+from forecourt.core.post_only import post_only
 from forecourt.core.visibility import visible_or_404
 from forecourt.customers.models import Customer
 from forecourt.leads import actions
@@ -18,7 +18,7 @@ from forecourt.leads.views.common import limit_choices
 from forecourt.leads.views.timeline import lead_choices, lead_of, timeline_answer
 
 
-@require_POST
+@post_only
 def test_drive_start(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = visible_or_404(Customer, request.user, customer_id)
     form = TestDriveForm(request.POST, prefix="drive")
@@ -43,7 +43,7 @@ def test_drive_start(request: HttpRequest, customer_id: int) -> HttpResponse:
     return timeline_answer(request, customer, drive_form=form)
 
 
-@require_POST
+@post_only
 def test_drive_finish(request: HttpRequest, pk: int) -> HttpResponse:
     activity = visible_or_404(Activity, request.user, pk, related=("customer",))
     form = FinishTestDriveForm(request.POST)

@@ -8,7 +8,6 @@ with the message at 200; the same request without htmx gets the page at 422.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -16,10 +15,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from forecourt.core.forms import add_action_errors, filter_error
 from forecourt.core.htmx import is_htmx
+from forecourt.core.list_urls import ListQuery
+from forecourt.core.post_only import post_only
 from forecourt.core.visibility import visible_or_404
 from forecourt.customers.actions import DuplicateCustomerError
 from forecourt.customers.models import Customer
@@ -82,7 +82,7 @@ def board_context(request: HttpRequest, error: str = "") -> dict[str, Any]:
         "error": error,
         "rooftops": rooftops_of(request),
         "owners": colleagues(request),
-        "query": urlencode(filters.as_query(), doseq=True),
+        "query": ListQuery("", filters.as_query()).query(),
     }
 
 
@@ -92,11 +92,6 @@ def lead_board(request: HttpRequest) -> HttpResponse:
     if is_htmx(request, target="board"):
         template += "#board"
     return render(request, template, board_context(request))
-
-
-def _list_url(filters: dict[str, Any]) -> str:
-    query = urlencode(filters, doseq=True)
-    return reverse("leads:lead-list") + (f"?{query}" if query else "")
 
 
 @permission_required(VIEW, raise_exception=True)
@@ -111,7 +106,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         )
     except BadQuery as bad:
         filters, page, error = LeadFilters(), None, filter_error(bad, FILTER_LABELS)
-    base = filters.as_query()
+    links = ListQuery.of(reverse("leads:lead-list"), filters.as_query(), request.GET)
     context = {
         "filters": filters,
         "page": page,
@@ -121,10 +116,8 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         "follow_ups": FOLLOW_UP_CHOICES.items(),
         "rooftops": rooftops_of(request),
         "owners": colleagues(request),
-        "next_url": _list_url({**base, "cursor": page.next_cursor})
-        if page and page.next_cursor
-        else "",
-        "first_url": _list_url(base),
+        "next_url": links.url(cursor=page.next_cursor) if page and page.next_cursor else "",
+        "first_url": links.url(),
         "is_later_page": bool(request.GET.get("cursor")),
         "return_query": request.GET.urlencode(),
     }
@@ -134,7 +127,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_POST
+@post_only
 @permission_required("leads.reassign_lead", raise_exception=True)
 def lead_reassign(request: HttpRequest) -> HttpResponse:
     form = ReassignForm(request.POST, owners=colleagues(request))
@@ -176,8 +169,9 @@ def lead_walk_in(request: HttpRequest) -> HttpResponse:
                     **form.lead_data(),
                 )
             except DuplicateCustomerError as duplicate:
+                # Listed with links to each record above the form (walk_in.html), not as
+                # the action's plain-text message.
                 duplicates = duplicate.matches
-                add_action_errors(form, duplicate)
                 data = request.POST.copy()
                 data["allow_duplicate"] = "on"  # a second submit creates the record anyway
                 form.data = data
@@ -191,7 +185,7 @@ def lead_walk_in(request: HttpRequest) -> HttpResponse:
         if rooftops.count() == 1:
             initial["rooftop"] = rooftops.first()
         form = WalkInForm(initial=initial, rooftops=rooftops, vehicles=vehicles)
-    status = 422 if form.errors else 200
+    status = 422 if form.errors or duplicates else 200
     context = {"form": form, "duplicates": duplicates}
     return render(request, "leads/walk_in.html", context, status=status)
 
@@ -249,7 +243,7 @@ def _rerender(request: HttpRequest, lead: Lead, **forms: Any) -> HttpResponse:
     return render(request, "leads/lead_detail.html", context, status=422)
 
 
-@require_POST
+@post_only
 def lead_update(request: HttpRequest, pk: int) -> HttpResponse:
     lead = visible_or_404(Lead, request.user, pk, related=LEAD_RELATED)
     form = LeadUpdateForm(request.POST, vehicles=in_stock_at([lead.rooftop_id]), prefix="edit")
@@ -268,7 +262,7 @@ def lead_update(request: HttpRequest, pk: int) -> HttpResponse:
     return _rerender(request, lead, update_form=form)
 
 
-@require_POST
+@post_only
 def lead_status(request: HttpRequest, pk: int) -> HttpResponse:
     lead = visible_or_404(Lead, request.user, pk, related=LEAD_RELATED)
     form = StatusForm(request.POST, current=lead.status)
@@ -305,7 +299,7 @@ def lead_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _rerender(request, lead, status_form=form)
 
 
-@require_POST
+@post_only
 def lead_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     lead = visible_or_404(Lead, request.user, pk, related=LEAD_RELATED)
     form = FollowUpForm(request.POST)

@@ -8,8 +8,8 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
+from forecourt.core.post_only import post_only
 from forecourt.core.security.pii import masked
 from forecourt.core.visibility import visible_or_404
 from forecourt.leads import actions
@@ -34,7 +34,7 @@ def my_day_view(request: HttpRequest) -> HttpResponse:
     return render(request, "leads/my_day.html", context)
 
 
-@require_POST
+@post_only
 def my_day_log_call(request: HttpRequest, pk: int) -> HttpResponse:
     """My day's quick "log call" on a lead: an outbound call, consent permitting."""
     lead = visible_or_404(Lead, request.user, pk, related=LEAD_RELATED)

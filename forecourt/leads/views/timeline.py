@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from forecourt.accounts.models import User
 from forecourt.core.forms import add_action_errors
 from forecourt.core.htmx import is_htmx
+from forecourt.core.post_only import post_only
 from forecourt.core.security.actions.reveal import reveal_field
 from forecourt.core.security.pii import masked
 from forecourt.core.visibility import visible_or_404
@@ -126,7 +126,7 @@ def lead_of(request: HttpRequest, customer: Customer, lead_id: int | None) -> Le
     return Lead.objects.for_user(request.user, "view").filter(pk=lead_id, customer=customer).first()
 
 
-@require_POST
+@post_only
 def activity_log(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = visible_or_404(Customer, request.user, customer_id)
     form = LogActivityForm(request.POST, prefix="log")
@@ -150,7 +150,7 @@ def activity_log(request: HttpRequest, customer_id: int) -> HttpResponse:
     return timeline_answer(request, customer, log_form=form)
 
 
-@require_POST
+@post_only
 @permission_required("leads.reveal_activity", raise_exception=True)
 def reveal_licence(request: HttpRequest, pk: int) -> HttpResponse:
     """The full licence number in place of the mask (htmx), audited by reveal_field."""

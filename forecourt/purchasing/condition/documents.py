@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from forecourt.accounts.models import Country
+from forecourt.core.pdf import FONT
 from forecourt.purchasing.condition.diagram import HEIGHT, TYRES, VIEWS, WIDTH, wheels
 from forecourt.purchasing.condition.models import ConditionReport
 from forecourt.purchasing.documents import Document
@@ -31,12 +32,12 @@ def render_condition_report(report: ConditionReport) -> bytes:
             pdf.circle(left + cx * scale, top + cy * scale, 20 * scale)
         for shape in (shapes.body, *shapes.windows):
             pdf.polygon([(left + x * scale, top + y * scale) for x, y in shape])
-        pdf.set_font("Helvetica", "", 7)
+        pdf.set_font(FONT, "", 7)
         pdf.text(left + 2, top + (view.top + 10) * scale, view.label)
     for number, marker in enumerate(report.markers, start=1):
         pdf.set_fill_color(SEVERITY_GREY.get(marker["severity"], 80))
         pdf.circle(left + marker["x"] * scale, top + marker["y"] * scale, 13 * scale, style="DF")
-        pdf.set_font("Helvetica", "B", 6)
+        pdf.set_font(FONT, "B", 6)
         pdf.text(left + (marker["x"] + 7) * scale, top + (marker["y"] - 6) * scale, str(number))
     pdf.set_y(top + HEIGHT * scale + 4)
     pdf.row([("#", 0.06), ("Where", 0.14), ("Type", 0.16), ("Severity", 0.16), ("Note", 0.48)], "B")

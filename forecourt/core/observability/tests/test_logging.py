@@ -227,3 +227,64 @@ def test_plain_log_values_pass_redaction_unchanged(text):
     from forecourt.core.observability.redaction import redact_text
 
     assert redact_text(text) == text
+
+
+def _formatted(log_format: str, logger_name: str, event: str, **fields: object) -> str:
+    import io
+
+    from forecourt.core.logging import build_formatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(build_formatter(log_format))
+    root = logging.getLogger()
+    previous_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        structlog.get_logger(logger_name).info(event, **fields)
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous_level)
+    return stream.getvalue()
+
+
+ACCESS_FIELDS = {
+    "method": "GET",
+    "path": "/inventory/",
+    "status": 200,
+    "duration_ms": 12.34,
+    "route": "inventory:vehicle-list",
+    "client_ip": "127.0.0.1",
+    "response_bytes": 5120,
+    "db_queries": 4,
+    "db_time_ms": 2.1,
+    "user_id": 7,
+    "rooftop": None,
+}
+
+
+def test_development_console_prints_one_short_readable_line_per_request():
+    line = _formatted("console", "forecourt.request", "request", **ACCESS_FIELDS)
+    assert line.count("\n") == 1
+    clock, rest = line.rstrip("\n").split(" ", 1)
+    assert len(clock) == 8  # HH:MM:SS, no date or microseconds
+    assert clock.count(":") == 2
+    assert rest == "[info] GET /inventory/ 200 12 ms [forecourt.request]"
+
+
+def test_development_console_keeps_other_fields_and_drops_an_empty_request_id():
+    line = _formatted("console", "forecourt.worker", "task finished", task="import", rows=3)
+    assert "task finished" in line
+    assert line.rstrip().endswith("[forecourt.worker] rows=3 task=import")
+    assert "request_id" not in line
+    assert "{" not in line
+
+
+def test_production_json_keeps_every_access_log_field():
+    import json
+
+    line = json.loads(_formatted("json", "forecourt.request", "request", **ACCESS_FIELDS))
+    assert {k: line[k] for k in ACCESS_FIELDS} == ACCESS_FIELDS
+    assert line["event"] == "request"
+    assert line["timestamp"].endswith("Z")
