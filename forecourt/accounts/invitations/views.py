@@ -8,7 +8,6 @@ URL, its Referer, or the browser history beyond that first request.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -84,10 +83,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @login_not_required
 @mfa_not_required
 def open_link(request: HttpRequest) -> HttpResponse:
-    token = request.GET.get("token", "")
-    if request.user.is_authenticated:
-        logout(request)  # the link is for the invitee; never mix it with another session
-    request.session[SESSION_TOKEN] = token
+    request.session[SESSION_TOKEN] = request.GET.get("token", "")
     return redirect("accounts:invitation-accept")
 
 
@@ -95,6 +91,10 @@ def open_link(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @mfa_not_required
 def accept(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        # The link is for the invitee: never mix it with someone's open session (and a
+        # GET that signed people out would let any page sign them out).
+        return render(request, "accounts/invitation_invalid.html", {"signed_in": True})
     token = request.session.get(SESSION_TOKEN, "")
     try:
         invitation = actions.find_usable(token)
