@@ -44,11 +44,11 @@ class RooftopFields(StrictInput):
 
 
 class RooftopCreate(RooftopFields):
-    code: str = Field(max_length=32, examples=["downtown"])  # type: ignore[assignment]
-    name: str = Field(max_length=120, examples=["Downtown Motors"])  # type: ignore[assignment]
-    country: Country  # type: ignore[assignment]
-    currency: Currency  # type: ignore[assignment]
-    time_zone: str = Field(max_length=64, examples=["America/Chicago"])  # type: ignore[assignment]
+    code: str = Field(max_length=32, examples=["downtown"])
+    name: str = Field(max_length=120, examples=["Downtown Motors"])
+    country: Country
+    currency: Currency
+    time_zone: str = Field(max_length=64, examples=["America/Chicago"])
 
 
 class RooftopUpdate(RooftopFields):

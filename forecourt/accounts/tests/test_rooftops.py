@@ -87,8 +87,11 @@ def test_other_roles_cannot_create_or_edit_rooftops(client_for, make_user, rooft
 
 def _api(method, path, token, body=None, **headers):
     return getattr(Client(), method)(
-        f"/api/v1{path}", json.dumps(body), content_type="application/json",
-        **bearer(token), **headers,
+        f"/api/v1{path}",
+        json.dumps(body),
+        content_type="application/json",
+        **bearer(token),
+        **headers,
     )
 
 

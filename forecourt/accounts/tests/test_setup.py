@@ -66,7 +66,7 @@ def test_setup_is_refused_once_an_owner_exists_or_is_invited(make_user):
 
 def test_setup_with_bad_values_creates_nothing():
     flags = [f if not f.startswith("--time-zone") else "--time-zone=Mars/Base" for f in FLAGS]
-    with pytest.raises(CommandError, match="Nothing was created. time_zone"):
+    with pytest.raises(CommandError, match=r"Nothing was created\. time_zone"):
         _setup(*flags)
     assert not Rooftop.objects.exists()
     assert not Invitation.objects.exists()
