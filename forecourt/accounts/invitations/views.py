@@ -7,6 +7,9 @@ URL, its Referer, or the browser history beyond that first request.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
@@ -51,32 +54,35 @@ def invite(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/invite_form.html", {"form": form})
 
 
+def _change(
+    request: HttpRequest,
+    pk: int,
+    change: Callable[[Any, Invitation], Invitation],
+    done: str,
+) -> HttpResponse:
+    invitation = visible_or_404(Invitation, request.user, pk)
+    try:
+        change(request.user, invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done.format(email=invitation.email))
+    return redirect("accounts:user-list")
+
+
 @require_POST
 @permission_required("accounts.add_user", raise_exception=True)
 @require_recent_auth
 def resend(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = visible_or_404(Invitation, request.user, pk)
-    try:
-        actions.resend_invitation(request.user, invitation)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"A new link was sent to {invitation.email}.")
-    return redirect("accounts:user-list")
+    return _change(request, pk, actions.resend_invitation, "A new link was sent to {email}.")
 
 
 @require_POST
 @permission_required("accounts.add_user", raise_exception=True)
 @require_recent_auth
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = visible_or_404(Invitation, request.user, pk)
-    try:
-        actions.revoke_invitation(request.user, invitation)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"The invitation for {invitation.email} was revoked.")
-    return redirect("accounts:user-list")
+    done = "The invitation for {email} was revoked."
+    return _change(request, pk, actions.revoke_invitation, done)
 
 
 @never_cache
