@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from ninja import Field, Schema
-from pydantic import StrictInt
+from pydantic import StrictBool, StrictInt
 
 from forecourt.accounts.models import (
     ApiToken,
@@ -40,7 +40,7 @@ class RooftopFields(StrictInput):
     time_zone: str | None = Field(default=None, max_length=64, examples=["America/Chicago"])
     address: str | None = None
     phone: str | None = Field(default=None, max_length=32)
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
 
 
 class RooftopCreate(RooftopFields):
