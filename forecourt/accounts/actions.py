@@ -6,82 +6,107 @@ Each runs in one transaction, checks the actor's permission and writes its audit
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+import zoneinfo
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth.models import Group
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from forecourt.accounts.models import ApiToken, ApiTokenScope, Rooftop, User, hash_token
-from forecourt.accounts.roles import Role
 from forecourt.core import audit
+from forecourt.core.concurrency import VersionConflict
 from forecourt.core.permissions import require_permission, sees_all_rooftops
 
 TOKEN_PREFIX = "fc_"  # noqa: S105 - a marker, not a secret
 MAX_TOKEN_DAYS = 365
 
 
+# What owners set on a rooftop (UI form, API and `forecourt setup` share this list).
+ROOFTOP_FIELDS = (
+    "code",
+    "name",
+    "country",
+    "currency",
+    "locale",
+    "time_zone",
+    "address",
+    "phone",
+    "is_active",
+)
+
+
+class RooftopVersionConflict(VersionConflict):
+    record_name = "rooftop"
+
+
+def check_rooftop(rooftop: Rooftop) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        rooftop.full_clean(exclude=["version"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if rooftop.time_zone not in zoneinfo.available_timezones():
+        errors.setdefault("time_zone", []).append(
+            "Enter an IANA time zone, e.g. America/New_York or Europe/London."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def rooftop_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(ROOFTOP_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set."))
+    return dict(fields)
+
+
 @transaction.atomic
 def create_rooftop(actor: Any, **fields: Any) -> Rooftop:
     require_permission(actor, "accounts.add_rooftop")
-    rooftop = Rooftop(**fields)
-    rooftop.full_clean()
+    rooftop = Rooftop(**rooftop_fields(fields))
+    check_rooftop(rooftop)
     rooftop.save()
     audit.record(actor, "accounts.create_rooftop", rooftop, audit.diff({}, audit.snapshot(rooftop)))
     return rooftop
 
 
-def _check_rooftops_reachable(actor: Any, rooftops: Iterable[Rooftop]) -> None:
+@transaction.atomic
+def update_rooftop(
+    actor: Any,
+    rooftop: Rooftop | int,
+    fields: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+) -> Rooftop:
+    """Change a rooftop's settings. A stale `expected_version` raises RooftopVersionConflict."""
+    require_permission(actor, "accounts.change_rooftop")
+    pk = rooftop.pk if isinstance(rooftop, Rooftop) else rooftop
+    locked = Rooftop.objects.for_user(actor, "change").select_for_update().get(pk=pk)
+    if expected_version is not None and expected_version != locked.version:
+        raise RooftopVersionConflict(locked.version)
+    before = audit.snapshot(locked)
+    for name, value in rooftop_fields(fields).items():
+        setattr(locked, name, value)
+    check_rooftop(locked)
+    changes = audit.diff(before, audit.snapshot(locked))
+    changes.pop("version", None)
+    if not changes:
+        return locked
+    locked.version += 1
+    locked.save()
+    audit.record(actor, "accounts.update_rooftop", locked, changes)
+    return locked
+
+
+def check_rooftops_reachable(actor: Any, rooftops: Iterable[Rooftop]) -> None:
     if sees_all_rooftops(actor):
         return
     own = set(actor.rooftops.values_list("pk", flat=True))
     if any(r.pk not in own for r in rooftops):
         raise PermissionDenied("You can only assign rooftops you belong to.")
-
-
-@transaction.atomic
-def create_user(
-    actor: Any,
-    *,
-    email: str,
-    full_name: str,
-    password: str,
-    roles: Iterable[Role],
-    rooftops: Iterable[Rooftop],
-) -> User:
-    require_permission(actor, "accounts.add_user")
-    rooftops = list(rooftops)
-    roles = list(roles)
-    _check_rooftops_reachable(actor, rooftops)
-    email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "A user with this email already exists."})
-    user = User(email=email, full_name=full_name)
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise ValidationError({"password": error.messages}) from None
-    user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
-    user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
-    user.rooftops.set(rooftops)
-    audit.record(
-        actor,
-        "accounts.create_user",
-        user,
-        {
-            "email": [None, user.email],
-            "full_name": [None, user.full_name],
-            "roles": [None, sorted(r.value for r in roles)],
-            "rooftops": [None, sorted(r.pk for r in rooftops)],
-        },
-    )
-    return user
 
 
 @transaction.atomic
@@ -99,7 +124,7 @@ def create_api_token(
     A token created by a token (`created_by_token`, the `tokens:create` scope) gets no scope
     its parent lacks and no later expiry, and is revoked with it."""
     require_permission(actor, "accounts.add_apitoken")
-    _check_rooftops_reachable(actor, user.rooftops.all())
+    check_rooftops_reachable(actor, user.rooftops.all())
     scopes = sorted(set(scopes))
     unknown = set(scopes) - set(ApiTokenScope.values)
     if unknown or not scopes:

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from forecourt.accounts.actions import ROOFTOP_FIELDS
 from forecourt.accounts.models import ApiTokenScope, Rooftop, User
 from forecourt.accounts.roles import Role
 from forecourt.core.security import lockout
@@ -32,13 +33,27 @@ class LoginForm(AuthenticationForm):
         return super().clean()
 
 
-class UserCreateForm(forms.Form):
+class RooftopForm(forms.ModelForm):
+    """Input only: the save goes through actions.create_rooftop / update_rooftop."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Rooftop
+        fields = list(ROOFTOP_FIELDS)
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"time_zone": "IANA name, e.g. America/Chicago or Europe/London."}
+
+    def _post_clean(self) -> None:
+        """The action validates the model (uniqueness, time zone) in its transaction."""
+
+    def changes(self) -> dict[str, object]:
+        return {name: self.cleaned_data[name] for name in ROOFTOP_FIELDS}
+
+
+class InviteForm(forms.Form):
     email = forms.EmailField()
     full_name = forms.CharField(max_length=150)
-    password = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters; common passwords are refused.",
-    )
     roles = forms.MultipleChoiceField(
         choices=[(r.value, r.value) for r in Role], widget=forms.CheckboxSelectMultiple
     )
@@ -70,3 +85,19 @@ class EmailChangeForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
         help_text="You will sign in with this address. We tell your old address too.",
     )
+
+
+class AcceptInvitationForm(forms.Form):
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
+        help_text="At least 12 characters; common passwords are refused.",
+    )
+    password_again = forms.CharField(
+        label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", "The two passwords differ.")
+        return data

@@ -40,6 +40,9 @@ class Rooftop(models.Model):
     phone = models.CharField(max_length=32, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Incremented on every change: optimistic concurrency (If-Match)."
+    )
 
     objects: ClassVar[RooftopQuerySet] = RooftopQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -54,6 +57,10 @@ class Rooftop(models.Model):
     def rooftop_id(self) -> int:
         """A rooftop belongs to itself (audit entries and scoping read `rooftop_id`)."""
         return self.pk
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
 
 
 class UserQuerySet(RooftopScopedQuerySet):
@@ -177,3 +184,60 @@ class ApiToken(models.Model):
 
     def allows(self, scope: str) -> bool:
         return scope in self.scopes
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    REVOKED = "revoked", "Revoked"
+    EXPIRED = "expired", "Expired"
+
+
+class InvitationQuerySet(RooftopScopedQuerySet):
+    rooftop_lookup = "rooftops__pk"  # "__": an invitation to two rooftops is listed once
+
+
+class Invitation(models.Model):
+    """An invitation to join: the invitee sets their own password from a one-time link.
+
+    Only the SHA-256 of the link's secret is stored; sending again replaces the secret, so
+    an earlier link stops working. The user account exists only once the link is used.
+    """
+
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150)
+    roles = models.JSONField(default=list, help_text="Role (group) names given on acceptance.")
+    rooftops = models.ManyToManyField(Rooftop, related_name="invitations", blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, related_name="invitation", null=True, blank=True
+    )
+
+    objects: ClassVar[InvitationQuerySet] = InvitationQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(status="pending"),
+                name="one_pending_invitation_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status == InvitationStatus.PENDING and self.expires_at > timezone.now()

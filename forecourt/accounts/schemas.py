@@ -1,8 +1,17 @@
 from datetime import datetime
 
 from ninja import Field, Schema
+from pydantic import StrictBool, StrictInt
 
-from forecourt.accounts.models import ApiToken, ApiTokenScope, Country, Currency
+from forecourt.accounts.models import (
+    ApiToken,
+    ApiTokenScope,
+    Country,
+    Currency,
+    Invitation,
+    InvitationStatus,
+)
+from forecourt.accounts.roles import Role
 from forecourt.core.schemas import StrictInput
 
 
@@ -14,7 +23,38 @@ class RooftopOut(Schema):
     currency: Currency
     locale: str
     time_zone: str
+    address: str
+    phone: str
     is_active: bool
+    version: int
+
+
+class RooftopFields(StrictInput):
+    """A rooftop's settings (actions.ROOFTOP_FIELDS); on update, send only what changes."""
+
+    code: str | None = Field(default=None, max_length=32, examples=["downtown"])
+    name: str | None = Field(default=None, max_length=120, examples=["Downtown Motors"])
+    country: Country | None = None
+    currency: Currency | None = None
+    locale: str | None = Field(default=None, max_length=10, examples=["en-US"])
+    time_zone: str | None = Field(default=None, max_length=64, examples=["America/Chicago"])
+    address: str | None = None
+    phone: str | None = Field(default=None, max_length=32)
+    is_active: StrictBool | None = None
+
+
+class RooftopCreate(RooftopFields):
+    code: str = Field(max_length=32, examples=["downtown"])
+    name: str = Field(max_length=120, examples=["Downtown Motors"])
+    country: Country
+    currency: Currency
+    time_zone: str = Field(max_length=64, examples=["America/Chicago"])
+
+
+class RooftopUpdate(RooftopFields):
+    version: StrictInt | None = Field(
+        default=None, description="The version you read, if not sent as If-Match."
+    )
 
 
 class MeOut(Schema):
@@ -54,3 +94,32 @@ class ApiTokenIn(StrictInput):
     name: str = Field(min_length=1, max_length=100, examples=["Website lead form"])
     scopes: list[ApiTokenScope] = Field(min_length=1, examples=[["read"]])
     expires_in_days: int = Field(default=90, ge=1, le=365)
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    roles: list[str]
+    rooftop_ids: list[int]
+    status: InvitationStatus
+    invited_by_email: str | None
+    created_at: datetime
+    sent_at: datetime
+    expires_at: datetime
+    closed_at: datetime | None
+
+    @staticmethod
+    def resolve_rooftop_ids(invitation: Invitation) -> list[int]:
+        return sorted(r.pk for r in invitation.rooftops.all())
+
+    @staticmethod
+    def resolve_invited_by_email(invitation: Invitation) -> str | None:
+        return invitation.invited_by.email if invitation.invited_by else None
+
+
+class InvitationIn(StrictInput):
+    email: str = Field(max_length=254, examples=["new.person@example.com"])
+    full_name: str = Field(min_length=1, max_length=150, examples=["New Person"])
+    roles: list[Role] = Field(min_length=1, examples=[["Salesperson"]])
+    rooftop_ids: list[int] = Field(min_length=1, examples=[[1]])

@@ -17,10 +17,10 @@ from forecourt.accounts.forms import (
     ApiTokenCreateForm,
     EmailChangeForm,
     LoginForm,
-    UserCreateForm,
+    RooftopForm,
 )
-from forecourt.accounts.models import ApiToken, Rooftop, User
-from forecourt.accounts.roles import Role
+from forecourt.accounts.models import ApiToken, Invitation, Rooftop, User
+from forecourt.core.concurrency import VersionConflict
 from forecourt.core.forms import add_action_errors
 from forecourt.core.post_only import post_only
 from forecourt.core.security import lockout
@@ -56,33 +56,51 @@ def rooftop_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/rooftop_detail.html", {"rooftop": rooftop, "users": users})
 
 
-@permission_required("accounts.view_user", raise_exception=True)
-def user_list(request: HttpRequest) -> HttpResponse:
-    users = User.objects.for_user(request.user, "view").prefetch_related("groups", "rooftops")
-    return render(request, "accounts/user_list.html", {"users": users})
-
-
-@permission_required("accounts.add_user", raise_exception=True)
+@never_cache
+@permission_required("accounts.add_rooftop", raise_exception=True)
 @require_recent_auth
-def user_create(request: HttpRequest) -> HttpResponse:
-    rooftops = Rooftop.objects.for_user(request.user, "view")
-    form = UserCreateForm(request.POST or None, rooftops=rooftops)
+def rooftop_create(request: HttpRequest) -> HttpResponse:
+    form = RooftopForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = actions.create_user(
-                request.user,
-                email=form.cleaned_data["email"],
-                full_name=form.cleaned_data["full_name"],
-                password=form.cleaned_data["password"],
-                roles=[Role(r) for r in form.cleaned_data["roles"]],
-                rooftops=form.cleaned_data["rooftops"],
-            )
+            rooftop = actions.create_rooftop(request.user, **form.changes())
         except ValidationError as error:
             add_action_errors(form, error)
         else:
-            messages.success(request, f"User {user.email} created.")
-            return redirect("accounts:user-list")
-    return render(request, "accounts/user_form.html", {"form": form})
+            messages.success(request, f"Rooftop {rooftop.name} created.")
+            return redirect("accounts:rooftop-detail", rooftop.pk)
+    return render(request, "accounts/rooftop_form.html", {"form": form, "rooftop": None})
+
+
+@never_cache
+@permission_required("accounts.change_rooftop", raise_exception=True)
+@require_recent_auth
+def rooftop_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    rooftop = visible_or_404(Rooftop, request.user, pk)
+    form = RooftopForm(request.POST or None, instance=rooftop, initial={"version": rooftop.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_rooftop(
+                request.user,
+                rooftop.pk,
+                form.changes(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        except VersionConflict as conflict:
+            form.add_error(None, str(conflict))
+        else:
+            messages.success(request, "Rooftop saved.")
+            return redirect("accounts:rooftop-detail", rooftop.pk)
+    return render(request, "accounts/rooftop_form.html", {"form": form, "rooftop": rooftop})
+
+
+@permission_required("accounts.view_user", raise_exception=True)
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = User.objects.for_user(request.user, "view").prefetch_related("groups", "rooftops")
+    invitations = Invitation.objects.for_user(request.user, "view").prefetch_related("rooftops")
+    return render(request, "accounts/user_list.html", {"users": users, "invitations": invitations})
 
 
 @permission_required("accounts.view_apitoken", raise_exception=True)

@@ -1,9 +1,7 @@
 import pytest
 from django.test import Client
 
-from forecourt.accounts.models import ApiToken, User
-from forecourt.accounts.roles import Role
-from forecourt.core.models import AuditEntry
+from forecourt.accounts.models import ApiToken
 from forecourt.core.testing import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -61,71 +59,11 @@ def test_logout_is_post_only(client_for, salesperson):
     assert client.get("/").status_code == 302
 
 
-def test_owner_creates_a_user_and_it_is_audited(client_for, owner, rooftop):
-    response = client_for(owner).post(
-        "/accounts/users/new/",
-        {
-            "email": "New.Person@Example.com",
-            "full_name": "New Person",
-            "password": "a-long-enough-passphrase",
-            "roles": [Role.SALESPERSON.value],
-            "rooftops": [rooftop.pk],
-        },
-    )
-    assert response.status_code == 302
-    user = User.objects.get(email="new.person@example.com")
-    assert user.role_names == [Role.SALESPERSON.value]
-    assert list(user.rooftops.all()) == [rooftop]
-    entry = AuditEntry.objects.get(action="accounts.create_user", object_id=str(user.pk))
-    assert entry.actor == owner
-    assert "password" not in entry.changes
-
-
-@pytest.mark.parametrize(
-    ("field", "value", "message"),
-    [
-        ("password", "short", "This password is too short"),
-        ("password", "password12345", "This password is too common"),
-        ("email", "not-an-email", "Enter a valid email address"),
-    ],
-)
-def test_user_form_shows_inline_errors_and_saves_nothing(
-    client_for, owner, rooftop, field, value, message
-):
-    data = {
-        "email": "someone@example.com",
-        "full_name": "Someone",
-        "password": "a-long-enough-passphrase",
-        "roles": [Role.SALESPERSON.value],
-        "rooftops": [rooftop.pk],
-        field: value,
-    }
-    response = client_for(owner).post("/accounts/users/new/", data)
-    assert response.status_code == 200
-    assert message in response.content.decode()
-    assert not User.objects.filter(full_name="Someone").exists()
-
-
-def test_duplicate_email_is_an_inline_error(client_for, owner, rooftop, salesperson):
-    response = client_for(owner).post(
-        "/accounts/users/new/",
-        {
-            "email": salesperson.email.upper(),
-            "full_name": "Twin",
-            "password": "a-long-enough-passphrase",
-            "roles": [Role.SALESPERSON.value],
-            "rooftops": [rooftop.pk],
-        },
-    )
-    assert response.status_code == 200
-    assert "already exists" in response.content.decode()
-
-
 def test_salesperson_cannot_open_admin_pages(client_for, salesperson):
     client = client_for(salesperson)
     for url in (
         "/accounts/users/",
-        "/accounts/users/new/",
+        "/accounts/users/invite/",
         "/accounts/tokens/",
         "/accounts/tokens/new/",
     ):

@@ -50,6 +50,7 @@ PLAIN_VALUES = {
 # objects in `<app>/tests/routes.py` (EXPECTED, MODEL_BY_PARAM, MODEL_BY_SEGMENT, PLAIN_VALUES,
 # populate(owner, rooftop)), so two apps never edit the same table.
 APP_ROUTE_MODULES = [
+    "forecourt.accounts.tests.routes",
     "forecourt.customers.tests.routes",
     "forecourt.leads.tests.routes",
     "forecourt.purchasing.tests.routes",

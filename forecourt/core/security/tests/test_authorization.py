@@ -69,7 +69,6 @@ EXPECTED: dict[str, str] = {
     "accounts:rooftop-list": SIGNED_IN,
     "accounts:rooftop-detail": "accounts.view_rooftop",
     "accounts:user-list": "accounts.view_user",
-    "accounts:user-create": "accounts.add_user",
     "accounts:token-list": "accounts.view_apitoken",
     "accounts:token-create": "accounts.add_apitoken",
     "accounts:token-revoke": POST_ONLY,

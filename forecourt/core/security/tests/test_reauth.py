@@ -34,7 +34,7 @@ def verified_without_sudo(db):
 
 @pytest.mark.parametrize(
     "path",
-    ["/accounts/tokens/new/", "/accounts/users/new/", "/security/password/"],
+    ["/accounts/tokens/new/", "/accounts/users/invite/", "/security/password/"],
 )
 def test_sensitive_pages_ask_to_confirm_first(verified_without_sudo, owner, path):
     response = verified_without_sudo(owner).get(path)

@@ -1,0 +1,1 @@
+"""Staff invitations: invite, resend, revoke, expire, accept (docs/authentication.md)."""
