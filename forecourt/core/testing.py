@@ -124,3 +124,12 @@ def wsgi_call(path: str, headers: dict[str, str] | None = None, method: str = "G
         finally:
             getattr(chunks, "close", lambda: None)()
     return answer
+
+
+def watch_console(page: Any) -> list[str]:
+    """Collect a Playwright page's console errors (CSP violations among them) and uncaught
+    script errors; every browser test fails on them through the `page` fixture."""
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+    return problems
