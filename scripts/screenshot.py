@@ -11,6 +11,7 @@ Console errors (a CSP violation, a failed script) are printed and make it exit n
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import django
 from playwright.sync_api import sync_playwright
@@ -50,6 +51,11 @@ def pages() -> list[tuple[str, str, str, dict[str, int], bool]]:
     ]
 
 
+def note(errors: list[str], login: str, message: Any) -> None:
+    if message.type == "error":
+        errors.append(f"{login}: {message.text}")
+
+
 def main(base_url: str, out_dir: str) -> int:
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     shots = pages()
@@ -61,12 +67,7 @@ def main(base_url: str, out_dir: str) -> int:
         )
         for login in dict.fromkeys(user for user, *_ in shots):
             page = browser.new_page(viewport=LAPTOP)
-            page.on(
-                "console",
-                lambda msg: (
-                    errors.append(f"{page.url}: {msg.text}") if msg.type == "error" else None
-                ),
-            )
+            page.on("console", lambda msg, login=login: note(errors, login, msg))
             page.goto(f"{base_url}/accounts/login/")
             page.get_by_label("Email").fill(f"{login}@demo.forecourt.test")
             page.get_by_label("Password").fill(DEMO_PASSWORD)
