@@ -52,7 +52,7 @@ def test_list_shows_status_labels_and_grouped_mileage(client_for, salesperson, r
     receive(salesperson, rooftop, status="in_reconditioning", odometer=123456)
     page = client_for(salesperson).get("/inventory/", {"status": "in_reconditioning"})
     text = page.content.decode()
-    assert '<td data-label="Status">In reconditioning' in text
+    assert '<td data-label="Status"><span>In reconditioning' in text
     assert "in_reconditioning<" not in text
     assert '<td data-label="Miles">123,456</td>' in text
 
