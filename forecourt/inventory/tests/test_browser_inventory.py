@@ -65,7 +65,7 @@ def test_receive_price_find_hold_and_sell(
 
     # Hold, then sell through a status change.
     page.get_by_role("button", name="Hold for deal").click()
-    page.get_by_label("Deal").fill("D-2001")
+    page.get_by_label("Deal", exact=True).fill("D-2001")
     page.get_by_role("button", name="Hold vehicle").click()
     expect(page.get_by_text("On hold for deal D-2001 until")).to_be_visible()
     page.get_by_role("button", name="Change status").click()
