@@ -11,7 +11,6 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -31,7 +30,7 @@ def or_blank(value: Any) -> Any:
 
 
 @register.simple_tag(name="blank_mark")
-def blank_mark() -> SafeString:
+def blank_mark() -> str:
     return format_html(
         '<span class="blank" title="{0}"><span aria-hidden="true">—</span>'
         '<span class="visually-hidden">{0}</span></span>',
