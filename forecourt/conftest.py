@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from django.test import Client
 
 from forecourt.accounts.models import Country, Currency, Rooftop, User
 from forecourt.accounts.roles import Role
-from forecourt.core.testing import TEST_PASSWORD
+from forecourt.core.testing import TEST_PASSWORD, watch_console
 
 _sequence = itertools.count(1)
 
@@ -111,6 +112,9 @@ def pytest_runtest_makereport(item: Any, call: Any) -> Any:
 
 # --- Browser tests (Playwright driving Debian's Chromium) -------------------------------
 
+# A form sent with mistakes is answered 422 with the form and its messages (by design);
+# Chromium logs every 4xx answer as a console error.
+FORM_ERROR_ANSWERS = (r"Failed to load resource: the server responded with a status of 422",)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(os.environ.get("FORECOURT_TEST_ARTIFACTS", "test-artifacts"))
 
@@ -147,11 +151,18 @@ def page(request: Any, live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Ite
         )
         page = browser.new_page()
         page.set_default_timeout(10_000)
+        problems = watch_console(page)
         yield page
-        if getattr(request.node, "rep_call", None) and request.node.rep_call.failed:
+        failed = getattr(request.node, "rep_call", None) and request.node.rep_call.failed
+        if failed:
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
         browser.close()
+        marker = request.node.get_closest_marker("console_errors_expected")
+        expected = (*FORM_ERROR_ANSWERS, *(marker.args if marker else ()))
+        unexpected = [text for text in problems if not any(re.search(p, text) for p in expected)]
+        if unexpected and not failed:
+            pytest.fail(f"browser console errors (a CSP violation?): {unexpected}")
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import io
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test-only credential
@@ -115,3 +116,37 @@ def wsgi_call(path: str, headers: dict[str, str] | None = None, method: str = "G
         finally:
             getattr(chunks, "close", lambda: None)()
     return answer
+
+
+def watch_console(page: Any) -> list[str]:
+    """Collect a Playwright page's console errors (CSP violations among them) and uncaught
+    script errors; every browser test fails on them through the `page` fixture."""
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+    return problems
+
+
+# axe-core, vendored for the browser tests only (docs/dependencies.md names its version).
+AXE_SCRIPT = Path(__file__).parent / "tests" / "vendor" / "axe" / "axe.min.js"
+AXE_BLOCKING_IMPACTS = ("serious", "critical")
+_AXE_RUN = """async () => {
+  const results = await axe.run(document, {resultTypes: ["violations"]});
+  return results.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
+  }));
+}"""
+
+
+def axe_violations(page: Any) -> list[str]:
+    """The page's serious and critical accessibility violations, as axe-core reports them.
+    The script goes in through the DevTools protocol (page.evaluate), which the page's CSP
+    does not govern: the pages themselves never load it."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}"
+        for v in page.evaluate(_AXE_RUN)
+        if v["impact"] in AXE_BLOCKING_IMPACTS
+    ]

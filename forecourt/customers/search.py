@@ -27,9 +27,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Concat
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
 from forecourt.core import keyset
+from forecourt.core.global_search import Hit
 from forecourt.core.security.fields import BlindIndexField
 from forecourt.customers.consent import CONSENT_FIELDS
 from forecourt.customers.contact import normalize_email, try_normalize_phone
@@ -293,3 +295,28 @@ def display_name(row: dict[str, Any]) -> str:
         return str(row["business_name"])
     name = " ".join(p for p in (row["first_name"], row["last_name"]) if p)
     return name or row["business_name"] or f"Customer {row['id']}"
+
+
+def find_for_header(user: Any, q: str, limit: int) -> list[Hit]:
+    """The header search's customers (core/global_search.py): name, phone or email among
+    the customers this user may see; a phone is read in the country of the user's first
+    rooftop, as the customer list does for a single rooftop."""
+    rooftop = user.rooftops.order_by("pk").first()
+    page = search(
+        Customer.objects.for_user(user, "view"),
+        CustomerFilters(q=q),
+        limit=limit,
+        country=rooftop.country if rooftop else "US",
+    )
+    return [
+        Hit(
+            label=display_name(row),
+            url=reverse("customers:customer-detail", args=[row["id"]]),
+            detail=" · ".join(
+                value
+                for value in (row["mobile_phone"] or row["home_phone"], row["email"], row["city"])
+                if value
+            ),
+        )
+        for row in page.rows
+    ]

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from forecourt.core.navigation import NavItem, register_nav
+
 
 class FinanceConfig(AppConfig):
     name = "forecourt.finance"
@@ -7,6 +9,7 @@ class FinanceConfig(AppConfig):
     verbose_name = "Finance and F&I"
 
     def ready(self) -> None:
+        register_nav(NavItem("Finance", "finance:desk", "finance.view_financeproduct", order=60))
         from forecourt.core.scheduler import register_job
         from forecourt.finance.credit.retention import (
             RETENTION_SCHEDULE,

@@ -16,9 +16,11 @@ from typing import Any
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from forecourt.core import keyset
+from forecourt.core.global_search import Hit
 from forecourt.inventory.models import Status, Vehicle, VehicleCost, VehicleHold
 from forecourt.inventory.vin import VIN_LENGTH
 
@@ -415,3 +417,19 @@ def detail_rows(queryset: QuerySet[Vehicle]) -> QuerySet[Vehicle, dict[str, Any]
         hold_deal_reference=Subquery(holds.values("deal_reference")[:1]),
         hold_expires_at=Subquery(holds.values("expires_at")[:1]),
     ).values(*DETAIL_COLUMNS, "added_costs", "hold_deal_reference", "hold_expires_at")
+
+
+def find_for_header(user: Any, q: str, limit: int) -> list[Hit]:
+    """The header search's vehicles (core/global_search.py): VIN, its last digits, stock
+    number, make or model, in any status, among the vehicles this user may see."""
+    page = search(Vehicle.objects.for_user(user, "view"), VehicleFilters(q=q), limit=limit)
+    status_labels = dict(Status.choices)
+    return [
+        Hit(
+            label=f"{row['year']} {row['make']} {row['model']} {row['trim']}".strip(),
+            url=reverse("inventory:vehicle-detail", args=[row["id"]]),
+            detail=f"Stock # {row['stock_number']} · VIN {row['vin']} · "
+            f"{status_labels.get(row['status'], row['status'])}",
+        )
+        for row in page.rows
+    ]

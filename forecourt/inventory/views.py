@@ -34,7 +34,7 @@ from forecourt.inventory.forms import (
     VehicleForm,
     offer_floor_confirmation,
 )
-from forecourt.inventory.media import documents
+from forecourt.inventory.media import documents, photos
 from forecourt.inventory.models import Condition, Status, Vehicle, VehicleHold
 from forecourt.inventory.search import SORT_FIELDS, BadQuery, VehicleFilters, search, sees_costs
 from forecourt.inventory.vehicle_panels import vehicle_panels_for
@@ -45,7 +45,7 @@ SORTABLE_COLUMNS = [
     ("year", "Year"),
     ("make", "Make / model"),
     ("odometer", "Miles"),
-    ("list_price", "Price"),
+    ("list_price", "List price"),
     ("acquired_on", "In stock since"),
 ]
 VIEW = "inventory.view_vehicle"
@@ -84,6 +84,12 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
         for name, label in SORTABLE_COLUMNS
     ]
     rooftop_by_id = {r.pk: r for r in rooftops}
+    rows = page.rows if page else []
+    covers = (
+        photos.cover_photo_ids(row["id"] for row in rows)
+        if request.user.has_perm("inventory.view_vehiclephoto")
+        else {}
+    )
     context = {
         "filters": filters,
         "page": page,
@@ -93,8 +99,9 @@ def vehicle_list(request: HttpRequest) -> HttpResponse:
                 "rooftop_code": rooftop_by_id[row["rooftop_id"]].code,
                 "currency": rooftop_by_id[row["rooftop_id"]].currency,
                 "status_label": STATUS_LABELS.get(row["status"], row["status"]),
+                "cover_photo_id": covers.get(row["id"]),
             }
-            for row in (page.rows if page else [])
+            for row in rows
         ],
         "error": error,
         "columns": columns,
@@ -195,20 +202,26 @@ def _detail_context(request: HttpRequest, vehicle: Vehicle, **forms: Any) -> dic
         "status_changes": list(vehicle.status_changes.select_related("changed_by")),
         "hold": hold,
         "audit_entries": audit,
+        # Each form's own id prefix: two forms on the page have a "reason" field.
         "price_form": forms.get("price_form")
         or PriceForm(
+            auto_id="price_%s",
             initial={
                 **initial,
                 "list_price": vehicle.list_price,
                 "internet_price": vehicle.internet_price,
                 "floor_price": vehicle.floor_price,
-            }
+            },
         ),
-        "status_form": forms.get("status_form") or StatusForm(initial=initial, allowed=allowed),
-        "hold_form": forms.get("hold_form") or HoldForm(),
-        "cost_form": forms.get("cost_form") or CostForm(),
+        "status_form": forms.get("status_form")
+        or StatusForm(auto_id="status_%s", initial=initial, allowed=allowed),
+        "hold_form": forms.get("hold_form") or HoldForm(auto_id="hold_%s"),
+        "cost_form": forms.get("cost_form") or CostForm(auto_id="cost_%s"),
         "can_change_status": bool(allowed),
         "has_buyers_guide": documents.has_buyers_guide(vehicle),
+        "cover_photo_id": photos.cover_photo_ids([vehicle.pk]).get(vehicle.pk)
+        if request.user.has_perm("inventory.view_vehiclephoto")
+        else None,
     }
 
 

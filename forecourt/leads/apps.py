@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from forecourt.core.navigation import NavItem, register_nav
+
 
 class LeadsConfig(AppConfig):
     name = "forecourt.leads"
@@ -7,6 +9,10 @@ class LeadsConfig(AppConfig):
     verbose_name = "Leads"
 
     def ready(self) -> None:
+        register_nav(
+            NavItem("Leads", "leads:lead-board", "leads.view_lead", order=30),
+            NavItem("My day", "leads:my-day", "leads.view_lead", order=31),
+        )
         # Imported here: these modules import models, which Django loads only after every
         # app's config (a module-level import would run before the app registry is ready).
         from forecourt.core.dashboard import register_panel

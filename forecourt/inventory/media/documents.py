@@ -49,6 +49,8 @@ class VehicleFacts:
     exterior_color: str = ""
     interior_color: str = ""
     price: Decimal | None = None
+    price_label: str = "Price"  # which price `price` is: the sticker names it
+    list_price: Decimal | None = None  # shown under an internet price that differs from it
     features: list[str] = field(default_factory=list)
 
     @property
@@ -206,9 +208,16 @@ def render_window_sticker(vehicle: VehicleFacts, dealer: Dealer) -> bytes:
         pdf.set_font(FONT, "", 12)
         pdf.cell(0, 7, vehicle.condition.upper(), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
+    if vehicle.price is not None:
+        pdf.set_font(FONT, "B", 14)
+        pdf.cell(0, 8, vehicle.price_label, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, "B", 36)
     price = format_money(vehicle.price, dealer.currency) or "Call for price"
     pdf.cell(0, 16, price, align="C", border=1, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if vehicle.list_price is not None and vehicle.list_price != vehicle.price:
+        pdf.set_font(FONT, "", 12)
+        list_price = f"List price {format_money(vehicle.list_price, dealer.currency)}"
+        pdf.cell(0, 8, list_price, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
     mileage = (
         f"{vehicle.odometer:,} {vehicle.odometer_unit}" if vehicle.odometer is not None else ""
@@ -260,7 +269,8 @@ def dealer_for(rooftop: Any) -> Dealer:
 
 
 def facts_for(vehicle: Any, *, with_price: bool = True) -> VehicleFacts:
-    price = vehicle.internet_price if vehicle.internet_price is not None else vehicle.list_price
+    online = vehicle.internet_price is not None
+    price = vehicle.internet_price if online else vehicle.list_price
     return VehicleFacts(
         year=vehicle.year,
         make=vehicle.make,
@@ -279,6 +289,8 @@ def facts_for(vehicle: Any, *, with_price: bool = True) -> VehicleFacts:
         exterior_color=vehicle.exterior_color,
         interior_color=vehicle.interior_color,
         price=price if with_price else None,
+        price_label="Internet price" if online else "List price",
+        list_price=vehicle.list_price if with_price and online else None,
     )
 
 

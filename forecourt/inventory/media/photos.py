@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import io
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO
 
@@ -23,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from forecourt.inventory.media.models import VehiclePhoto
 from forecourt.inventory.models import Vehicle
 
 # Pillow format name -> (content type, file extension).
@@ -157,3 +159,17 @@ def photo_id_from_public_token(token: str) -> int | None:
         return int(signing.Signer(salt=PUBLIC_PHOTO_SALT).unsign(token))
     except (signing.BadSignature, ValueError):
         return None
+
+
+def cover_photo_ids(vehicle_ids: Iterable[int]) -> dict[int, int]:
+    """Each vehicle's cover photo for lists (the primary, else the first): vehicle id ->
+    photo id, in one query; vehicles without photos are left out."""
+    covers: dict[int, int] = {}
+    rows = (
+        VehiclePhoto.objects.filter(vehicle_id__in=list(vehicle_ids))
+        .order_by("vehicle_id", "-is_primary", "position", "id")
+        .values_list("vehicle_id", "id")
+    )
+    for vehicle_id, photo_id in rows:
+        covers.setdefault(vehicle_id, photo_id)
+    return covers

@@ -184,6 +184,18 @@ def test_window_sticker_download_uses_the_internet_price(manager, other_rooftop,
     assert "£20,500.00" in page
 
 
+def test_window_sticker_labels_every_price(manager, client_for):
+    """Which price is printed is said on the sticker (issue 18, item 12)."""
+    client = client_for(manager)
+    online = receive(manager, manager.rooftops.first(), list_price="21000", internet_price="20500")
+    (page,) = pdf_pages(client.get(f"/inventory/{online.pk}/window-sticker.pdf").content)
+    assert re.search(r"Internet price\s*\$20,500\.00\s*List price \$21,000\.00", page), page
+    plain = receive(manager, manager.rooftops.first(), list_price="19000")
+    (page,) = pdf_pages(client.get(f"/inventory/{plain.pk}/window-sticker.pdf").content)
+    assert re.search(r"List price\s*\$19,000\.00", page), page
+    assert "Internet price" not in page
+
+
 def test_documents_are_scoped_to_the_users_rooftops(
     manager, other_rooftop, make_user, client_for
 ) -> None:

@@ -101,7 +101,7 @@ def test_vehicle_page_forms_price_hold_and_sell(client_for, salesperson, rooftop
     vehicle = receive(salesperson, rooftop)
     client = client_for(salesperson)
     page = client.get(f"/inventory/{vehicle.pk}/").content.decode()
-    assert "Price history" in page
+    assert "Price and status history" in page
     assert 'id="vehicle-documents"' in page
     negative = client.post(f"/inventory/{vehicle.pk}/price/", {"version": 1, "list_price": "-1"})
     assert negative.status_code == 422

@@ -74,7 +74,7 @@ def test_my_day_and_lead_page_show_rooftop_times(client_for, seller, chicago):
     lead_page = web.get(reverse("leads:lead-detail", args=[lead.pk])).content.decode()
     assert "out 09:30 at 100 mi" in lead_page
     created = lead.created_at.astimezone(ZoneInfo("America/Chicago"))
-    assert f"{created:%Y-%m-%d %H:%M} C" in lead_page  # CST or CDT
+    assert f"{created:%-d %b %Y, %H:%M} C" in lead_page  # CST or CDT
 
 
 def test_demo_appointment_is_at_ten_in_the_rooftops_time_zone(make_user, chicago):

@@ -22,6 +22,7 @@ from forecourt.core.list_urls import ListQuery
 from forecourt.core.post_only import post_only
 from forecourt.core.visibility import visible_or_404
 from forecourt.customers.actions import DuplicateCustomerError
+from forecourt.customers.contact import format_phone
 from forecourt.customers.models import Customer
 from forecourt.leads import actions
 from forecourt.leads.forms import (
@@ -220,8 +221,19 @@ def _detail_context(request: HttpRequest, lead: Lead, **forms: Any) -> dict[str,
         "next_follow_up_on": lead.next_follow_up_on,
         "notes": lead.notes,
     }
+    customer = lead.customer
     return {
         "lead": lead,
+        # How to reach the customer, first thing on the page: (label, E.164 for tel:, shown).
+        "contact_phones": [
+            (label, getattr(customer, name), format_phone(getattr(customer, name)))
+            for name, label in (
+                ("mobile_phone", "Mobile"),
+                ("home_phone", "Home"),
+                ("work_phone", "Work"),
+            )
+            if getattr(customer, name)
+        ],
         "update_form": forms.get("update_form")
         or LeadUpdateForm(initial=initial, vehicles=vehicles, prefix="edit"),
         "status_form": forms.get("status_form")

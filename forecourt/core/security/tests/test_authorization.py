@@ -131,6 +131,7 @@ EXPECTED: dict[str, str] = {
     # Core
     "core:dashboard": SIGNED_IN,
     "core:audit-list": "core.view_auditentry",
+    "core:search": SIGNED_IN,  # each finder scopes its own hits (core/global_search.py)
     "core:health-live": PUBLIC,
     "core:health-ready": PUBLIC,
 }

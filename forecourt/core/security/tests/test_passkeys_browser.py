@@ -54,6 +54,7 @@ def test_register_a_passkey_then_sign_in_with_it(page, live_server, settings, ma
     page.get_by_text("No passkeys yet.").wait_for(state="detached")
     assert WebAuthnCredential.objects.filter(user=user, confirmed=True).count() == 1
 
+    page.locator(".user-menu summary").click()  # sign out sits in the user's own menu
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{base}/accounts/login/**")
     sign_in_with_password()
