@@ -54,7 +54,17 @@ def test_departments_fill_the_bar_administration_and_personal_items_their_menus(
     bar = [item["label"] for item in context["nav_items"]]
     admin = [item["label"] for item in context["nav_admin_items"]]
     personal = [item["label"] for item in context["nav_personal_items"]]
-    assert bar == ["Dashboard", "Inventory", "Customers", "Leads", "My day"]
+    assert bar == [
+        "Dashboard",
+        "Inventory",
+        "Customers",
+        "Leads",
+        "My day",
+        "Deals",
+        "Buying",
+        "Recon",
+        "Finance",
+    ]
     assert admin == [
         "Rooftops",
         "Users",
@@ -70,14 +80,14 @@ def test_departments_fill_the_bar_administration_and_personal_items_their_menus(
 @pytest.mark.django_db
 def test_an_app_adds_its_department_from_its_own_code(restore_registry, owner, salesperson):
     register_nav(
-        NavItem("Deals", "core:dashboard", "accounts.view_user", order=40),
+        NavItem("Showroom", "core:dashboard", "accounts.view_user", order=99),
         NavItem("Lenders", "core:audit-list", "accounts.view_user", ADMIN, order=5),
     )
     owner_nav = nav_context(owner)
-    assert [i["label"] for i in owner_nav["nav_items"]][-1] == "Deals"
+    assert [i["label"] for i in owner_nav["nav_items"]][-1] == "Showroom"
     assert owner_nav["nav_admin_items"][0]["label"] == "Lenders"
     sales_nav = nav_context(salesperson)  # no accounts.view_user: neither shows
-    assert "Deals" not in [i["label"] for i in sales_nav["nav_items"]]
+    assert "Showroom" not in [i["label"] for i in sales_nav["nav_items"]]
     assert "Lenders" not in [i["label"] for i in sales_nav["nav_admin_items"]]
 
 
