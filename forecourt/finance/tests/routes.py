@@ -18,6 +18,7 @@ CREDIT = "finance.view_creditapplication"
 
 EXPECTED: dict[str, str] = {
     # Pages: the desking screens only calculate, like the calculator API
+    "finance:queue": "finance.view_financecontract",
     "finance:desk": SIGNED_IN,
     "finance:disclosure-pdf": SIGNED_IN,
     "finance:lease": SIGNED_IN,

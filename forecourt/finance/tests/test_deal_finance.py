@@ -63,7 +63,8 @@ def test_us_financed_deal_reconciles_front_back_and_total_gross(
     assert 'id="finance-reserve"' in page
     hidden = client_for(fi).get(jacket).content.decode()  # F&I sees the contract, not costs
     assert 'id="finance-payment"' in hidden
-    assert 'id="n-total-gross"' not in hidden and 'id="finance-reserve"' not in hidden
+    assert 'id="n-total-gross"' not in hidden
+    assert 'id="finance-reserve"' not in hidden
     with pytest.raises(ValidationError, match="already has a finance contract"):
         actions.record_deal_lender_approval(
             fi, deal, lender=contract.lender, credit_tier="prime", term=60
@@ -103,3 +104,22 @@ def test_a_cash_deal_is_not_financed(owner: Any, rooftop: Any, salesperson: Any,
             fi, deal, lender=factories.lender(fi, rooftop), credit_tier="prime", term=60
         )
     assert deal_numbers(deal).back_gross == D("0.00")
+
+
+def test_fi_queue_lists_financed_deals_and_desking_starts_from_one(
+    owner: Any, rooftop: Any, salesperson: Any, make_user: Any, client_for: Any
+) -> None:
+    fi = make_user(Role.FI_MANAGER)
+    financed = _approved(salesperson, rooftop, price="25000.00", sale_type="finance")
+    cash = _approved(salesperson, rooftop, price="24000.00")
+    quote = desk(salesperson, rooftop, price="23000.00", sale_type="finance")
+    client = client_for(fi)
+    page = client.get("/finance/").content.decode()
+    assert financed.number in page
+    assert cash.number not in page
+    assert quote.number not in page
+    assert client_for(salesperson).get("/finance/").status_code == 403
+    opened = client.get("/finance/desk/", {"deal": financed.pk})
+    assert opened.status_code == 200
+    assert opened.context["form"]["price"].value() == D("25000.00")
+    assert client.get("/finance/desk/", {"deal": "x"}).status_code == 404
