@@ -1,8 +1,8 @@
 from django.urls import URLPattern, path
 
 from forecourt.finance import views
-from forecourt.finance.credit import views as credit
 from forecourt.finance.contracts import views as contracts
+from forecourt.finance.credit import views as credit
 from forecourt.finance.desking import views as desking
 
 app_name = "finance"

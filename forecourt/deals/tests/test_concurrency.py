@@ -4,7 +4,8 @@ connection, as separate app processes would)."""
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from forecourt.accounts.testing import restore_roles, run_at_once
+from forecourt.accounts.testing import restore_roles
+from forecourt.core.testing import run_at_once
 from forecourt.customers.tests.factories import ApiClient
 from forecourt.deals import actions
 from forecourt.deals.models import Deal, DealStatus

@@ -162,6 +162,7 @@ def record_deal_lender_approval(
     """The lender's approval of a deal: the amount financed (the deal's balance due:
     cash price, fees and taxes less trade equity and payments taken), the selling price
     and the customer come from the deal. One contract per deal."""
+    require_permission(actor, "finance.add_financecontract")
     locked = (
         Deal.objects.select_for_update()
         .select_related("rooftop", "vehicle")

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from forecourt.accounts.models import Rooftop
 from forecourt.core.visibility import visible_or_404
@@ -93,8 +93,8 @@ def desk(request: HttpRequest) -> HttpResponse:
     pk = request.GET.get("deal", "")
     if pk and "price" not in request.GET:
         # Opened from a deal: the form starts from its numbers (and its contract's rate).
-        deal = visible_or_404(Deal, request.user, pk if pk.isdigit() else 0)
-        form = DeskForm(initial=desk_initial_for(deal), menus=menus)
+        sale = visible_or_404(Deal, request.user, pk if pk.isdigit() else 0)
+        form = DeskForm(initial=desk_initial_for(sale), menus=menus)
     else:
         form = DeskForm(request.GET or None, menus=menus)
     context: dict[str, Any] = {"form": form, "rooftop": _rooftop(request)}

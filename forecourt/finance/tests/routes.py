@@ -56,6 +56,7 @@ EXPECTED: dict[str, str] = {
     "api:get_menu": MENUS,
     "api:set_menu_entries": POST_ONLY,
     "api:menu_payments": MENUS,
+    "api:get_deal_finance": "finance.view_financecontract",
 }
 MODEL_BY_PARAM: dict[str, str] = {
     "lender_id": "finance.Lender",

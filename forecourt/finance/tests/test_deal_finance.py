@@ -123,3 +123,41 @@ def test_fi_queue_lists_financed_deals_and_desking_starts_from_one(
     assert opened.status_code == 200
     assert opened.context["form"]["price"].value() == D("25000.00")
     assert client.get("/finance/desk/", {"deal": "x"}).status_code == 404
+
+
+def test_deal_finance_over_the_api(
+    owner: Any, rooftop: Any, salesperson: Any, make_user: Any, client_for: Any
+) -> None:
+    fi = make_user(Role.FI_MANAGER)
+    deal = _approved(salesperson, rooftop, price="25000.00", sale_type="finance")
+    lender = factories.lender(fi, rooftop)
+    vsc = factories.product(fi, rooftop)
+    api = client_for(fi)
+    url = f"/api/v1/deals/{deal.pk}/finance"
+    assert api.get(url).json() == {"deal_id": deal.pk, "contract": None}
+    refused = api.post(
+        url, {"lender_id": lender.pk, "credit_tier": "prime", "term": 0},
+        content_type="application/json",
+    )  # fmt: skip
+    assert refused.status_code == 422
+    created = api.post(
+        url, {"lender_id": lender.pk, "credit_tier": "prime", "term": 60},
+        content_type="application/json",
+    )  # fmt: skip
+    assert created.status_code == 201, created.content
+    contract = created.json()["contract"]
+    assert contract["sell_rate"] == "4.4900"
+    assert contract["reserve"] is None  # F&I managers do not see vehicle costs
+    over_cap = api.patch(url, {"sell_rate": "7.50", "version": 1}, content_type="application/json")
+    assert over_cap.status_code == 422
+    sold = api.patch(
+        url, {"sell_rate": "6.49", "products": [{"product_id": vsc.pk}], "version": 1},
+        content_type="application/json",
+    )  # fmt: skip
+    assert sold.status_code == 200, sold.content
+    body = client_for(owner).get(url).json()["contract"]
+    assert body["version"] == 3
+    assert D(body["back_gross"]) == D(body["reserve"]) + D("1095.00")
+    assert D(body["back_gross"]) == deal_numbers(deal).back_gross
+    stale = api.patch(url, {"sell_rate": "5.49", "version": 1}, content_type="application/json")
+    assert stale.status_code == 409

@@ -10,7 +10,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from forecourt.accounts.roles import Role
-from forecourt.accounts.testing import restore_roles, run_at_once
+from forecourt.accounts.testing import restore_roles
+from forecourt.core.testing import run_at_once
 from forecourt.inventory.models import VehicleCost
 from forecourt.inventory.tests.factories import receive
 from forecourt.purchasing import actions
