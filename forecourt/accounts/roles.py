@@ -46,7 +46,7 @@ _DESK_DEALS = [
     "deals.add_deal",
     "deals.change_deal",
     "purchasing.add_seller",
-    "purchasing.add_purchaseinvoice",
+    "purchasing.record_trade_in",
     "purchasing.change_appraisal",
     "purchasing.change_flooring",
 ]

@@ -394,7 +394,7 @@ def record_trade_in_purchase(
     """A trade-in taken on a deal: the customer's purchase invoice for a unit already in
     inventory. The price is the invoice's (UK margin scheme: the part-exchange allowance);
     the acquisition cost is `acquisition_cost` when given (the deal's ACV), else the price."""
-    require_permission(actor, "purchasing.add_purchaseinvoice")
+    require_permission(actor, "purchasing.record_trade_in")
     require_rooftop(actor, vehicle.rooftop_id)
     amount = money(price, "price")
     cost = amount if acquisition_cost is None else money(acquisition_cost, "acquisition_cost")
