@@ -4,14 +4,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('purchasing', '0001_initial'),
+        ("purchasing", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='purchaseinvoice',
-            options={'ordering': ['-purchased_on', '-id'], 'permissions': [('record_trade_in', "Record a trade-in's purchase at a deal's delivery")]},
+            name="purchaseinvoice",
+            options={
+                "ordering": ["-purchased_on", "-id"],
+                "permissions": [
+                    ("record_trade_in", "Record a trade-in's purchase at a deal's delivery")
+                ],
+            },
         ),
     ]
