@@ -15,6 +15,7 @@ from forecourt.customers.api import router as customers_router
 from forecourt.customers.compliance.api import router as compliance_router
 from forecourt.deals.api import router as deals_router
 from forecourt.finance.api import router as finance_router
+from forecourt.finance.contracts.api import router as deal_finance_router
 from forecourt.finance.desking.api import router as finance_calculators_router
 from forecourt.inventory.api import router as inventory_router
 from forecourt.leads.api import router as leads_router
@@ -57,4 +58,5 @@ api.add_router("/", condition_router)
 api.add_router("/", deals_router)
 api.add_router("/", finance_calculators_router)
 api.add_router("/", finance_router)
+api.add_router("/", deal_finance_router)
 api.add_router("/security", security_router)

@@ -39,7 +39,17 @@ _WORK_WITH_CUSTOMERS = [
 ]
 # Deals: salespeople desk (create, edit, take payments, contract, deliver); managers also
 # approve, cancel after contracting and unwind. Tax rules and settings stay with the owner.
-_DESK_DEALS = ["deals.view_deal", "deals.add_deal", "deals.change_deal"]
+# Delivering records each trade's purchase (seller, invoice), closes its appraisal and pays
+# off the sold car's floor plan through purchasing's actions (docs/deals.md "Delivery").
+_DESK_DEALS = [
+    "deals.view_deal",
+    "deals.add_deal",
+    "deals.change_deal",
+    "purchasing.add_seller",
+    "purchasing.record_trade_in",
+    "purchasing.change_appraisal",
+    "purchasing.change_flooring",
+]
 _MANAGE_DEALS = [*_DESK_DEALS, "deals.approve_deal", "deals.unwind_deal", "deals.view_*"]
 
 # Appraising trade-ins and recording their condition (docs/purchasing.md "Roles").

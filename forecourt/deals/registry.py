@@ -3,6 +3,8 @@
     register_back_gross("finance", finance_back_gross)      # in FinanceConfig.ready()
     register_jacket_panel("finance/_deal_panel.html", finance_panel_context, "finance.view_x")
 
+The template reads its context as `panel_context` (Django reserves `context` in include).
+
 A back-gross provider returns the F&I product profit plus finance reserve of a deal (0 when
 it has none); a deal's back gross is the sum over providers. A jacket panel is a template
 included on the deal jacket with the context its function returns (None hides it).

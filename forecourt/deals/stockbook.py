@@ -14,6 +14,8 @@ from typing import Any
 from openpyxl import Workbook
 
 from forecourt.deals.models import Deal, DealStatus, TradeIn
+from forecourt.purchasing.models import PurchaseLine
+from forecourt.purchasing.reads import purchase_for
 
 
 @dataclass(frozen=True)
@@ -61,21 +63,37 @@ def stock_book_rows(deals: Any) -> list[StockBookRow]:
             continue
         vehicle = deal.vehicle
         invoice = next((i.number for i in deal.invoices.all() if i.cancelled_at is None), "")
-        rows.append(_row(deal, vehicle, vat, invoice, trades.get(vehicle.pk)))
+        rows.append(
+            _row(deal, vehicle, vat, invoice, trades.get(vehicle.pk), purchase_for(vehicle))
+        )
     return rows
 
 
 def _row(
-    deal: Deal, vehicle: Any, vat: dict[str, Any], invoice: str, trade: TradeIn | None
+    deal: Deal,
+    vehicle: Any,
+    vat: dict[str, Any],
+    invoice: str,
+    trade: TradeIn | None,
+    purchase: PurchaseLine | None,
 ) -> StockBookRow:
-    # A part-exchange's seller and plate come from its trade-in; for other purchases the
-    # purchasing app's record will give the seller, plate and purchase invoice number.
+    # The purchase record (purchasing) gives the date, invoice number and seller; a unit
+    # without one falls back to its trade-in (seller = the customer) or its source. The
+    # price is the one the VAT was worked on at delivery, so the book matches the invoice.
+    if purchase is not None:
+        bought = purchase.invoice
+        purchase_date = bought.purchased_on
+        purchase_invoice = bought.seller_reference or bought.our_number
+        seller = str(bought.seller)
+    else:
+        purchase_date, purchase_invoice = vehicle.acquired_on, ""
+        seller = str(trade.deal.buyer) if trade else vehicle.get_acquisition_source_display()
     return StockBookRow(
         stock_number=vehicle.stock_number,
-        purchase_date=vehicle.acquired_on,
+        purchase_date=purchase_date,
         purchase_price=Decimal(vat.get("purchase_price") or "0"),
-        purchase_invoice="",
-        seller=str(trade.deal.buyer) if trade else vehicle.get_acquisition_source_display(),
+        purchase_invoice=purchase_invoice,
+        seller=seller,
         make_model=f"{vehicle.make} {vehicle.model}",
         registration=trade.plate if trade else "",
         sale_date=deal.delivery_date,

@@ -1,10 +1,8 @@
-"""UK VAT treatment of a vehicle, in one place until purchasing records it.
+"""UK VAT treatment of a vehicle, from purchasing's record of how the dealer bought it.
 
-Today: a new car is standard-rated, a used one goes under the Second-hand Margin Scheme,
-and a deal can override it (Deal.vat_treatment, e.g. a "qualifying" ex-fleet car bought
-with VAT shown). When the purchasing app lands, its purchase record (bought with VAT shown
-or not, purchase invoice number, seller) feeds `vat_treatment_for` and
-`margin_purchase_price`; the callers stay as they are.
+The purchase record (bought with VAT shown or not, purchase price) decides; a vehicle with
+no purchase on record falls back to the old default (new: standard-rated, used: Second-hand
+Margin Scheme). A deal can still override it (Deal.vat_treatment).
 """
 
 from __future__ import annotations
@@ -15,9 +13,13 @@ from typing import Any
 from forecourt.deals.calc.uk_vat import VatTreatment
 from forecourt.deals.models import TradeIn
 from forecourt.inventory.models import Condition
+from forecourt.purchasing import reads as purchasing
 
 
 def vat_treatment_for(vehicle: Any) -> VatTreatment:
+    recorded = purchasing.vat_treatment_for(vehicle)
+    if recorded is not None:
+        return VatTreatment(recorded)
     if vehicle.condition == Condition.NEW:
         return VatTreatment.STANDARD
     return VatTreatment.MARGIN
@@ -30,8 +32,12 @@ def deal_vat_treatment(deal: Any) -> VatTreatment:
 
 
 def margin_purchase_price(vehicle: Any) -> Decimal:
-    """The margin scheme's purchase price: a part-exchange's allowance (what the dealer
-    credited for it, HMRC Notice 718/1), otherwise what the dealer paid."""
+    """The margin scheme's purchase price (HMRC Notice 718/1): the price on the unit's
+    purchase record (for a part-exchange, its allowance: deals records it so at delivery);
+    without one, a trade-in's allowance, otherwise what the dealer paid."""
+    line = purchasing.purchase_for(vehicle)
+    if line is not None:
+        return line.price
     trade = TradeIn.objects.filter(vehicle=vehicle).only("allowance").first()
     if trade is not None:
         return trade.allowance

@@ -226,10 +226,13 @@ class FinanceContract(RooftopRecord):
     """How a deal is financed: the lender's approval at a buy rate, the sell rate the buyer
     pays, the dealer reserve it earns, and the F&I products sold with it.
 
-    The deals app owns the deal; until it is merged a contract names its deal by
-    `reference`, and the one-to-one foreign key to `deals.Deal` is added then (docs/finance.md).
+    The deals app owns the deal; a contract recorded on a deal names it (`deal`, one per
+    deal) and `reference` holds the deal's number; a desk-only contract has no deal.
     """
 
+    deal = models.OneToOneField(
+        "deals.Deal", on_delete=models.PROTECT, null=True, blank=True, related_name="finance"
+    )
     reference = models.CharField(max_length=40, blank=True)
     # A named reverse relation, so merging customers moves the contract with them.
     customer = models.ForeignKey(

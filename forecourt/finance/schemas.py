@@ -167,3 +167,57 @@ class MenuColumnOut(Schema):
     payment: Decimal
     impact: Decimal
     total_of_payments: Decimal
+
+
+class ContractProductOut(Schema):
+    product_id: int
+    name: str
+    price: Decimal
+    cost: Decimal | None = Field(None, description="Only for roles that see vehicle costs.")
+
+
+class ContractOut(Schema):
+    id: int
+    lender_id: int
+    lender: str
+    credit_tier: str
+    term: int
+    selling_price: Decimal
+    amount_financed: Decimal
+    balloon: Decimal
+    sell_rate: Decimal
+    payment: Decimal
+    products: list[ContractProductOut]
+    buy_rate: Decimal | None = Field(None, description="Only for roles that see vehicle costs.")
+    reserve: Decimal | None = Field(None, description="Only for roles that see vehicle costs.")
+    product_profit: Decimal | None = None
+    back_gross: Decimal | None = None
+    version: int
+
+
+class DealFinanceOut(Schema):
+    deal_id: int
+    contract: ContractOut | None = Field(description="None until the lender's approval.")
+
+
+class DealApprovalIn(StrictInput):
+    lender_id: StrictInt = Field(examples=[1])
+    credit_tier: CreditTier = Field(examples=["prime"])
+    term: StrictInt = Field(examples=[60])
+    buy_rate: Decimal | None = Field(
+        None, examples=["4.49"], description="Default: the lender's rate sheet."
+    )
+    balloon: Decimal = Field(Decimal(0), examples=["0.00"], description="PCP: the GFV.")
+
+
+class SoldProductIn(StrictInput):
+    product_id: StrictInt = Field(examples=[3])
+    price: Decimal | None = Field(None, examples=["1995.00"])
+
+
+class DealFinanceUpdate(StrictInput):
+    sell_rate: Decimal | None = Field(None, examples=["6.49"])
+    products: list[SoldProductIn] | None = Field(
+        None, description="Replaces the products sold (financed on top)."
+    )
+    version: StrictInt | None = VERSION_FIELD

@@ -1,14 +1,16 @@
 from django.urls import URLPattern, path
 
 from forecourt.finance import views
+from forecourt.finance.contracts import views as contracts
 from forecourt.finance.credit import views as credit
 from forecourt.finance.desking import views as desking
 
 app_name = "finance"
 
 urlpatterns: list[URLPattern] = [
-    path("", desking.desk, name="desk"),
-    path("disclosure.pdf", desking.disclosure_pdf, name="disclosure-pdf"),
+    path("", contracts.queue, name="queue"),
+    path("desk/", desking.desk, name="desk"),
+    path("desk/disclosure.pdf", desking.disclosure_pdf, name="disclosure-pdf"),
     path("lease/", desking.lease, name="lease"),
     path("uk/", desking.uk, name="uk"),
     path("uk/proposal.pdf", desking.proposal_pdf, name="uk-proposal-pdf"),

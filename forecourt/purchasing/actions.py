@@ -389,18 +389,21 @@ def record_trade_in_purchase(
     vat_treatment: str = "",
     lien_holder: str = "",
     lien_payoff: Decimal | str = "0",
+    acquisition_cost: Decimal | str | None = None,
 ) -> PurchaseInvoice:
     """A trade-in taken on a deal: the customer's purchase invoice for a unit already in
-    inventory. The price (the part-exchange allowance) becomes its acquisition cost."""
-    require_permission(actor, "purchasing.add_purchaseinvoice")
+    inventory. The price is the invoice's (UK margin scheme: the part-exchange allowance);
+    the acquisition cost is `acquisition_cost` when given (the deal's ACV), else the price."""
+    require_permission(actor, "purchasing.record_trade_in")
     require_rooftop(actor, vehicle.rooftop_id)
     amount = money(price, "price")
+    cost = amount if acquisition_cost is None else money(acquisition_cost, "acquisition_cost")
     seller = seller_for_customer(actor, seller_customer)
     rooftop = vehicle.rooftop
     purchased_on = purchased_on or timezone.localdate()
-    if vehicle.acquisition_cost != amount:
+    if vehicle.acquisition_cost != cost:
         inventory.update_vehicle(
-            actor, vehicle, acquisition_cost=amount, acquisition_source=AcquisitionSource.TRADE_IN
+            actor, vehicle, acquisition_cost=cost, acquisition_source=AcquisitionSource.TRADE_IN
         )
     raw = {"price": amount, "lien_holder": lien_holder, "lien_payoff": lien_payoff}
     if vat_treatment:

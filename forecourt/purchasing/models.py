@@ -122,6 +122,9 @@ class PurchaseInvoice(models.Model):
 
     class Meta:
         ordering = ["-purchased_on", "-id"]
+        # Delivering a deal records its trades' purchases; desking roles hold this, not
+        # add_purchaseinvoice (which buys stock).
+        permissions = [("record_trade_in", "Record a trade-in's purchase at a deal's delivery")]
         constraints = [
             models.UniqueConstraint(
                 fields=["rooftop", "our_number"],

@@ -33,6 +33,10 @@ from forecourt.inventory.models import (
 )
 from forecourt.leads import actions as leads
 from forecourt.leads.models import OPEN_LEAD_STATUSES, LeadStatus
+from forecourt.purchasing import actions as purchasing
+from forecourt.purchasing.condition import actions as appraisals
+from forecourt.purchasing.condition.models import Appraisal, AppraisalStatus
+from forecourt.purchasing.stocking import actions as stocking
 
 S = DealStatus
 
@@ -176,16 +180,42 @@ def contract_deal(actor: Any, deal: Deal | int, *, expected_version: int | None 
     return locked
 
 
-def _receive_trades(actor: Any, deal: Deal) -> None:
+def _receive_trades(actor: Any, deal: Deal, on: date) -> None:
+    """Each trade enters stock at its ACV (the acquisition cost) with the buyer's purchase
+    invoice at the allowance (what the customer was credited: the UK margin scheme's
+    purchase price, HMRC Notice 718/1); the appraisal behind it is closed as traded in."""
     for trade in deal.trades.filter(vehicle__isnull=True):
         vehicle = inventory.receive_vehicle(
             actor, rooftop=deal.rooftop, vin=trade.vin, year=trade.year, make=trade.make,
             model=trade.model, odometer=trade.odometer, acquisition_cost=trade.acv,
-            acquisition_source=AcquisitionSource.TRADE_IN, acquired_on=timezone.localdate(),
+            acquisition_source=AcquisitionSource.TRADE_IN, acquired_on=on,
             status=Status.INCOMING, notes=f"Trade-in on deal {deal.number}",
         )  # fmt: skip
         trade.vehicle = vehicle
         trade.save(update_fields=["vehicle"])
+        invoice = purchasing.record_trade_in_purchase(
+            actor, vehicle, deal.buyer, trade.allowance, purchased_on=on,
+            lien_holder=trade.lienholder, lien_payoff=trade.payoff, acquisition_cost=trade.acv,
+        )  # fmt: skip
+        for appraisal in _open_appraisals(deal, trade):
+            appraisals.decide_appraisal(
+                actor, appraisal, outcome=AppraisalStatus.TRADED_IN,
+                purchase_line=invoice.lines.first(),
+            )  # fmt: skip
+
+
+def _open_appraisals(deal: Deal, trade: Any) -> list[Appraisal]:
+    """The rooftop's open, unexpired appraisals of the trade (by VIN, else by plate)."""
+    if not (trade.vin or trade.plate):
+        return []
+    found = Appraisal.objects.filter(
+        rooftop_id=deal.rooftop_id,
+        status=AppraisalStatus.OPEN,
+        expires_on__gte=timezone.localdate(),
+    )
+    if trade.vin:
+        return list(found.filter(vin__iexact=trade.vin))
+    return list(found.filter(plate__iexact=trade.plate))
 
 
 def _sell_vehicle(actor: Any, deal: Deal) -> None:
@@ -255,10 +285,13 @@ def deliver_deal(
              "before a cash deal is delivered."}
         )  # fmt: skip
     _sell_vehicle(actor, locked)
-    _receive_trades(actor, locked)
+    locked.delivery_date = delivery_date or timezone.localdate()
+    # The floor plan is paid off at delivery (docs/stocking.md); the facility's payoff
+    # days are the lender's grace, watched by the sold-out-of-trust check.
+    stocking.pay_off_on_sale(actor, locked.vehicle_id, locked.delivery_date)
+    _receive_trades(actor, locked, locked.delivery_date)
     locked.delivery_odometer = odometer
     locked.delivery_odometer_brand = odometer_brand
-    locked.delivery_date = delivery_date or timezone.localdate()
     locked.delivered_numbers = _plain(numbers.as_dict(with_gross=True))
     record_transition(
         actor, locked, S.DELIVERED, "",
@@ -302,7 +335,9 @@ def unwind_deal(
     actor: Any, deal: Deal | int, *, reason: str, expected_version: int | None = None
 ) -> Deal:
     """Undo a delivered deal by new records: the vehicle back on sale, untouched trades out
-    of stock, payments reversed, the UK invoice number cancelled with the reason."""
+    of stock, payments reversed, the UK invoice number cancelled with the reason. What
+    cannot be reversed stays (docs/deals.md "Unwind"): a floor plan paid off is not
+    re-floored, a trade's purchase invoice and closed appraisal are kept as history."""
     locked = lock_deal(actor, deal, "deals.unwind_deal", expected_version)
     require_status(locked, S.DELIVERED, doing="unwound")
     text = reason_text(reason)

@@ -19,6 +19,8 @@ from forecourt.core import audit
 from forecourt.core.concurrency import VersionConflict
 from forecourt.core.permissions import require_permission, sees_all_rooftops
 from forecourt.customers.models import Customer
+from forecourt.deals.models import Deal, DealStatus, SaleType
+from forecourt.deals.numbers import deal_numbers
 from forecourt.finance.actions import buy_rate_for, price_within_range
 from forecourt.finance.calc.errors import CalcInputError
 from forecourt.finance.calc.regz import Itemization, disclose
@@ -139,6 +141,63 @@ def record_lender_approval(
     contract.save()
     audit.record(actor, "finance.record_lender_approval", contract, audit.created(contract))
     return contract
+
+
+# Deals F&I takes: financed, leased or on HP/PCP, numbers locked (approved) or signed.
+FINANCED_SALE_TYPES = (SaleType.FINANCE, SaleType.LEASE, SaleType.HP, SaleType.PCP)
+AWAITING_FI = (DealStatus.APPROVED, DealStatus.CONTRACTED)
+
+
+@transaction.atomic
+def record_deal_lender_approval(
+    actor: Any,
+    deal: Deal | int,
+    *,
+    lender: Lender,
+    credit_tier: str,
+    term: int,
+    buy_rate: Decimal | None = None,
+    balloon: Decimal = Decimal(0),
+) -> FinanceContract:
+    """The lender's approval of a deal: the amount financed (the deal's balance due:
+    cash price, fees and taxes less trade equity and payments taken), the selling price
+    and the customer come from the deal. One contract per deal."""
+    require_permission(actor, "finance.add_financecontract")
+    locked = (
+        Deal.objects.select_for_update()
+        .select_related("rooftop", "vehicle")
+        .get(pk=getattr(deal, "pk", deal))
+    )
+    _require_rooftop(actor, locked.rooftop_id)
+    if locked.sale_type not in FINANCED_SALE_TYPES:
+        raise ValidationError({"deal": "Only a finance, lease, HP or PCP deal is financed."})
+    if locked.status not in AWAITING_FI:
+        raise ValidationError({"deal": "Record the lender's approval on an approved deal."})
+    if FinanceContract.objects.filter(deal=locked).exists():
+        raise ValidationError({"deal": "This deal already has a finance contract."})
+    totals = deal_numbers(locked).totals
+    contract = record_lender_approval(
+        actor,
+        locked.rooftop,
+        lender=lender,
+        credit_tier=credit_tier,
+        term=term,
+        amount_financed=totals.balance_due,
+        selling_price=totals.vehicle_price,
+        buy_rate=buy_rate,
+        balloon=balloon,
+        reference=locked.number,
+        customer=locked.buyer,
+    )
+    contract.deal = locked
+    contract.save(update_fields=["deal"])
+    return contract
+
+
+def deal_back_gross(deal: Any) -> Decimal:
+    """deals' back-gross provider: the deal's contract's reserve plus product profit."""
+    contract = FinanceContract.objects.filter(deal_id=deal.pk).first()
+    return contract.back_gross if contract is not None else Decimal("0.00")
 
 
 def _lock(actor: Any, contract: FinanceContract | int, version: int | None) -> FinanceContract:

@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from forecourt.accounts.models import Rooftop
+from forecourt.core.visibility import visible_or_404
+from forecourt.deals.models import Deal
 from forecourt.finance.calc.errors import CalcInputError
 from forecourt.finance.calc.lease import quote_lease
 from forecourt.finance.calc.scenarios import grid
@@ -24,6 +26,7 @@ from forecourt.finance.calc.solve import (
     term_for_payment,
 )
 from forecourt.finance.calc.uk import quote_uk
+from forecourt.finance.contracts.views import desk_initial_for
 from forecourt.finance.desking import documents
 from forecourt.finance.desking.forms import DeskForm, LeaseForm, UkForm
 from forecourt.finance.desking.present import desk_from, lease_from, uk_from
@@ -87,7 +90,13 @@ def _menu_columns(menu: ProductMenu, form: DeskForm, desk: Any, query: QueryDict
 
 def desk(request: HttpRequest) -> HttpResponse:
     menus = ProductMenu.objects.for_user(request.user)
-    form = DeskForm(request.GET or None, menus=menus)
+    pk = request.GET.get("deal", "")
+    if pk and "price" not in request.GET:
+        # Opened from a deal: the form starts from its numbers (and its contract's rate).
+        sale = visible_or_404(Deal, request.user, pk if pk.isdigit() else 0)
+        form = DeskForm(initial=desk_initial_for(sale), menus=menus)
+    else:
+        form = DeskForm(request.GET or None, menus=menus)
     context: dict[str, Any] = {"form": form, "rooftop": _rooftop(request)}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data

@@ -18,6 +18,7 @@ CREDIT = "finance.view_creditapplication"
 
 EXPECTED: dict[str, str] = {
     # Pages: the desking screens only calculate, like the calculator API
+    "finance:queue": "finance.view_financecontract",
     "finance:desk": SIGNED_IN,
     "finance:disclosure-pdf": SIGNED_IN,
     "finance:lease": SIGNED_IN,
@@ -55,6 +56,7 @@ EXPECTED: dict[str, str] = {
     "api:get_menu": MENUS,
     "api:set_menu_entries": POST_ONLY,
     "api:menu_payments": MENUS,
+    "api:get_deal_finance": "finance.view_financecontract",
 }
 MODEL_BY_PARAM: dict[str, str] = {
     "lender_id": "finance.Lender",

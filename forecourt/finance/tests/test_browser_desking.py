@@ -28,7 +28,7 @@ def test_desk_solve_menu_and_print(
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
 
-    page.goto(f"{live_server.url}/finance/")
+    page.goto(f"{live_server.url}/finance/desk/")
     page.get_by_label("Cash price").fill("25000")
     page.get_by_label("APR (%)").fill("6.9")
     page.get_by_label("Term (months)").fill("72")
@@ -60,7 +60,7 @@ def test_desk_solve_menu_and_print(
 
     # Print: the disclosure repeats the payment the screen shows.
     href = page.locator("#print-disclosure").get_attribute("href")
-    response = page.request.get(f"{live_server.url}/finance/{href}")
+    response = page.request.get(f"{live_server.url}/finance/desk/{href}")
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
     text = PdfReader(io.BytesIO(response.body())).pages[0].extract_text()

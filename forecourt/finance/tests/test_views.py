@@ -43,7 +43,7 @@ def test_desk_shows_the_quote_scenarios_solution_and_menu(
 ) -> None:
     menu = factories.menu(fi_manager, rooftop)
     response = browser.get(
-        "/finance/",
+        "/finance/desk/",
         {
             **DEAL,
             "terms": "48, 60",
@@ -65,13 +65,13 @@ def test_desk_shows_the_quote_scenarios_solution_and_menu(
 
 
 def test_desk_shows_calculator_refusals_inline(browser: Any) -> None:
-    response = browser.get("/finance/", {**DEAL, "apr": "120"})
+    response = browser.get("/finance/desk/", {**DEAL, "apr": "120"})
     assert response.status_code == 422
     assert "Must not be above 100%." in response.content.decode()
 
 
 def test_disclosure_pdf_repeats_the_schedule_numbers_on_letter(browser: Any) -> None:
-    response = browser.get("/finance/disclosure.pdf", DEAL)
+    response = browser.get("/finance/desk/disclosure.pdf", DEAL)
     text = pdf_text(response)
     for figure in ("4.00 %", "$2,099.85", "$20,000.00", "$22,099.85", "$368.33", "$368.38"):
         assert figure in text
