@@ -93,6 +93,7 @@ def test_setup_rooftop_invite_accept_mfa_and_work(page, live_server, settings):
     page.get_by_role("button", name="Send invitation").click()
     page.wait_for_url(re.compile(r"/accounts/users/$"))
     expect(page.locator("table").last).to_contain_text("sam@dealer.example")
+    page.locator(".user-menu summary").click()  # sign out sits in the user's own menu
     page.get_by_role("button", name="Sign out").first.click()
 
     # The salesperson accepts from the email, enrols MFA and works at their rooftop.
