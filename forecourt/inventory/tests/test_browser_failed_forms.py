@@ -22,7 +22,8 @@ def test_a_failed_hold_keeps_the_vehicle_page_url(
     browser_sign_in(client_for(seller))
     page_url = f"{live_server.url}/inventory/{vehicle.pk}/"
     page.goto(page_url)
-    page.get_by_role("button", name="Hold for deal").click()
+    page.get_by_role("button", name="Hold for deal").click()  # opens the hold dialog
+    page.get_by_role("button", name="Hold vehicle").click()
     expect(page.locator(".field-errors").first).to_contain_text("This field is required")
     assert page.url == page_url
     page.reload()
@@ -31,7 +32,8 @@ def test_a_failed_hold_keeps_the_vehicle_page_url(
     page.goto(f"{page_url}hold/")
     assert page.url == page_url
     # A successful hold still lands on the page, with its message.
-    page.get_by_label("Deal").fill("D-42")
     page.get_by_role("button", name="Hold for deal").click()
+    page.get_by_label("Deal", exact=True).fill("D-42")
+    page.get_by_role("button", name="Hold vehicle").click()
     expect(page.get_by_text("On hold for deal D-42.")).to_be_visible()
     assert page.url == page_url
