@@ -1,7 +1,7 @@
 """Buying: sellers, purchase invoices and their vehicles (with the incoming checklist).
 
 Every write goes through forecourt/purchasing/actions.py. The sub-domains keep their own
-models (stocking/, recon/, condition/); they are imported at the end so Django sees them
+models (stocking/, recon/, condition/); they are imported by models/__init__.py so Django sees them
 as this app's models.
 """
 
@@ -237,8 +237,3 @@ class PurchaseNumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rooftop_id}: {self.last_number}"
-
-
-from forecourt.purchasing.condition.models import *  # noqa: E402, F403
-from forecourt.purchasing.recon.models import *  # noqa: E402, F403
-from forecourt.purchasing.stocking.models import *  # noqa: E402, F403

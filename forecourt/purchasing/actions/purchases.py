@@ -553,8 +553,3 @@ def purchase_from_appraisal(
         actor, found, outcome=AppraisalStatus.PURCHASED, purchase_line=invoice.lines.get()
     )
     return invoice
-
-
-from forecourt.purchasing.condition.actions import *  # noqa: E402, F403
-from forecourt.purchasing.recon.actions import *  # noqa: E402, F403
-from forecourt.purchasing.stocking.actions import *  # noqa: E402, F403
