@@ -208,3 +208,22 @@ def present(entries: Iterable[AuditEntry], *, fallback_time_zone: str) -> list[E
             )
         )
     return rows
+
+
+def trail_for(
+    user: Any, obj: models.Model, *, limit: int = 50, record_history: bool = False
+) -> list[EntryRow]:
+    """One object's audit trail as people read it, newest first, for a detail page's
+    "History" / "Audit trail" section; empty for a role without `core.view_auditentry`,
+    unless the trail is the record's own history (`record_history`: a deal's transitions are
+    part of the deal, shown to everyone who may see the deal)."""
+    if not record_history and not user.has_perm("core.view_auditentry"):
+        return []
+    entries = (
+        AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .select_related("rooftop", "actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    rooftop = getattr(obj, "rooftop", None)
+    zone = getattr(rooftop, "time_zone", None) or settings.TIME_ZONE
+    return present(entries, fallback_time_zone=zone)

@@ -17,10 +17,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from forecourt.accounts.models import Rooftop
+from forecourt.core import audit_display
 from forecourt.core.forms import add_action_errors, filter_error
 from forecourt.core.htmx import is_htmx
 from forecourt.core.list_urls import ListQuery
-from forecourt.core.models import AuditEntry
 from forecourt.core.post_only import post_only
 from forecourt.core.security.actions.reveal import reveal_field
 from forecourt.core.security.pii import masked
@@ -125,13 +125,6 @@ def _on_file(customer: Customer, name: str) -> bool:
 
 
 def _detail_context(request: HttpRequest, customer: Customer, **forms: Any) -> dict[str, Any]:
-    audit: list[AuditEntry] = []
-    if request.user.has_perm("core.view_auditentry"):
-        audit = list(
-            AuditEntry.objects.filter(object_type="customers.customer", object_id=str(customer.pk))[
-                :50
-            ]
-        )
     return {
         "customer": customer,
         "phones": [
@@ -162,7 +155,7 @@ def _detail_context(request: HttpRequest, customer: Customer, **forms: Any) -> d
         "consent_form": forms.get("consent_form") or ConsentForm(),
         "merge_form": forms.get("merge_form") or MergeForm(),
         "merged_from": list(customer.merged_from.order_by("-merged_at")[:20]),
-        "audit_entries": audit,
+        "audit_entries": audit_display.trail_for(request.user, customer),
         # Other apps' sections (the leads timeline): forecourt/customers/registry.py.
         "customer_sections": registry.sections_for(request.user),
     }

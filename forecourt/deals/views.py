@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from forecourt.accounts.models import Rooftop, User
+from forecourt.core import audit_display
 from forecourt.core.forms import add_action_errors, filter_error
 from forecourt.core.htmx import is_htmx
-from forecourt.core.models import AuditEntry
 from forecourt.core.visibility import visible_or_404
 from forecourt.customers.models import Customer
 from forecourt.deals import actions
@@ -171,7 +171,6 @@ def _jacket(request: HttpRequest, deal: Deal, **forms: Any) -> dict[str, Any]:
     set_choices(numbers_form, "sale_type", _sale_type_choices(deal.rooftop.country))
     if deal.rooftop.country != "GB":
         numbers_form.fields.pop("vat_treatment", None)
-    audit = AuditEntry.objects.filter(object_type="deals.deal", object_id=str(deal.pk))
     return {
         "deal": deal,
         "numbers": numbers,
@@ -186,7 +185,7 @@ def _jacket(request: HttpRequest, deal: Deal, **forms: Any) -> dict[str, Any]:
         or TransitionForm(initial={"version": deal.version, "odometer_brand": "actual"}),
         "moves": _moves(user, deal),
         "documents": _documents(deal),
-        "audit": audit.order_by("created_at", "id")[:200],
+        "audit": audit_display.trail_for(user, deal, limit=200, record_history=True),
         "panels": jacket_panels(request, deal),
     }
 

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forecourt.accounts.models import Rooftop
+from forecourt.core import audit_display
 from forecourt.core.forms import add_action_errors, filter_error
 from forecourt.core.htmx import is_htmx
 from forecourt.core.list_urls import ListQuery
-from forecourt.core.models import AuditEntry
 from forecourt.core.post_only import post_only
 from forecourt.core.visibility import visible_or_404
 from forecourt.inventory import actions
@@ -186,13 +186,6 @@ def _next_statuses(vehicle: Vehicle) -> list[Status]:
 
 def _detail_context(request: HttpRequest, vehicle: Vehicle, **forms: Any) -> dict[str, Any]:
     allowed = _next_statuses(vehicle)
-    audit = []
-    if request.user.has_perm("core.view_auditentry"):
-        audit = list(
-            AuditEntry.objects.filter(object_type="inventory.vehicle", object_id=str(vehicle.pk))[
-                :50
-            ]
-        )
     hold = VehicleHold.objects.filter(vehicle=vehicle, released_at__isnull=True).first()
     initial = {"version": vehicle.version}
     return {
@@ -201,7 +194,7 @@ def _detail_context(request: HttpRequest, vehicle: Vehicle, **forms: Any) -> dic
         "price_changes": list(vehicle.price_changes.select_related("changed_by")),
         "status_changes": list(vehicle.status_changes.select_related("changed_by")),
         "hold": hold,
-        "audit_entries": audit,
+        "audit_entries": audit_display.trail_for(request.user, vehicle),
         # Each form's own id prefix: two forms on the page have a "reason" field.
         "price_form": forms.get("price_form")
         or PriceForm(

@@ -64,7 +64,7 @@ def test_empty_audit_trail_says_so(client_for, owner, rooftop):
     customer = Customer.objects.create(rooftop=rooftop, first_name="Old", last_name="Record")
     assert not AuditEntry.objects.filter(object_id=str(customer.pk)).exists()
     page = client_for(owner).get(f"/customers/{customer.pk}/").content.decode()
-    assert "No changes recorded." in page
+    assert "No audited changes yet." in page
 
 
 def test_revealed_income_is_money_in_the_rooftops_currency(client_for, make_user, other_rooftop):

@@ -206,3 +206,19 @@ def test_the_lead_and_its_deal_link_both_ways(owner, rooftop, salesperson, clien
     assert (deal.vehicle_id, deal.buyer_id) == (vehicle.pk, buyer.pk)
     assert f"/deals/{deal.pk}/".encode() in client.get(f"/leads/{lead.pk}/").content
     assert f"/leads/{lead.pk}/".encode() in client.get(f"/deals/{deal.pk}/").content
+
+
+def test_the_jacket_history_reads_as_words_for_whoever_may_see_the_deal(
+    owner, rooftop, salesperson, client_for
+):
+    """The deal's history is core's readable audit trail (no codes, no ids, no ISO time),
+    shown to the salesperson too, who may not read the audit log itself."""
+    us_setup(owner, rooftop)
+    deal = desk(salesperson, rooftop, price="25000.00")
+    assert not salesperson.has_perm("core.view_auditentry")
+    page = client_for(salesperson).get(f"/deals/{deal.pk}/").content.decode()
+    history = page[page.index('id="deal-history"') :]
+    assert "Create deal" in history
+    assert "deals.create_deal" not in history
+    assert "buyer_id" not in history
+    assert deal.buyer.display_name in history
