@@ -41,3 +41,31 @@ def test_lead_and_customer_filters_are_usable_on_a_phone(
         search = page.locator("#id_q").bounding_box()
         assert search["width"] >= 200, f"{path}: the search box is {search['width']}px wide"
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_new_departments_fit_a_phone(
+    page, live_server, browser_sign_in, client_for, owner, rooftop
+):
+    """Lists become cards and every other table scrolls in its own box (forecourt.css), so
+    the deals, F&I and buying pages never widen a 390px screen either."""
+    from forecourt.deals.tests.factories import desk, us_setup
+
+    us_setup(owner, rooftop)
+    deal = desk(owner, rooftop, price="25000.00")
+    browser_sign_in(client_for(owner))
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in (
+        "/deals/",
+        f"/deals/{deal.pk}/",
+        "/deals/stock-book/",
+        "/deals/settings/",
+        "/finance/",
+        "/finance/desk/",
+        "/purchasing/",
+        "/purchasing/recon/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width}px wide on a 390px screen"
