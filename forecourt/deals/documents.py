@@ -32,10 +32,6 @@ ODOMETER_STATEMENTS = {
 }
 
 
-def _latin1(text: Any) -> str:
-    return str(text).encode("latin-1", "replace").decode("latin-1")
-
-
 class DealPdf(Document):
     def __init__(self, deal: Deal) -> None:
         paper = "A4" if deal.rooftop.country == "GB" else "letter"
@@ -50,21 +46,21 @@ class DealPdf(Document):
     def heading(self, title: str) -> None:
         rooftop = self.deal.rooftop
         self.set_font(FONT, "B", 15)
-        self.cell(0, 8, _latin1(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(0, 8, str(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(FONT, "", 9)
         for text in (rooftop.name, rooftop.address.replace("\n", ", "), rooftop.phone):
             if text:
-                self.cell(0, 4.5, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                self.cell(0, 4.5, str(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(3)
 
     def para(self, text: str, size: float = 9, style: str = "") -> None:
         self.set_font(FONT, style, size)
-        self.multi_cell(0, 4.6, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 4.6, str(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def row(self, label: str, amount: Decimal | None = None, bold: bool = False) -> None:
         self.set_font(FONT, "B" if bold else "", 10)
         width = self.w - self.l_margin - self.r_margin
-        self.cell(width - 45, 6, _latin1(label))
+        self.cell(width - 45, 6, str(label))
         text = format_money(amount, self.currency) if amount is not None else ""
         self.cell(45, 6, text, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 

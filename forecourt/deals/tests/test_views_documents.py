@@ -13,7 +13,7 @@ from forecourt.deals import actions
 from forecourt.deals.documents import MARGIN_STATEMENT, render_document
 from forecourt.deals.models import DealSettings, TaxRule
 from forecourt.deals.numbers import deal_numbers
-from forecourt.deals.tests.factories import car, desk, trade_fields, us_setup
+from forecourt.deals.tests.factories import car, desk, trade_fields, us_customer, us_setup
 from forecourt.inventory import actions as inventory
 from forecourt.leads import actions as leads
 
@@ -222,3 +222,14 @@ def test_the_jacket_history_reads_as_words_for_whoever_may_see_the_deal(
     assert "deals.create_deal" not in history
     assert "buyer_id" not in history
     assert deal.buyer.display_name in history
+
+
+def test_the_buyers_order_prints_names_as_typed(owner, rooftop, salesperson):
+    """The deal PDFs draw with the embedded Unicode font: curly quotes, dashes and accented
+    letters print as typed (they used to be forced to Latin-1, so "Łukasz" came out "?ukasz")."""
+    us_setup(owner, rooftop)
+    buyer = us_customer(salesperson, rooftop, first_name="Łukasz", last_name="O’Brien–Zoë")
+    deal = desk(salesperson, rooftop, buyer=buyer, price="25000.00")
+    order = pdf_text(render_document("buyers_order", deal))
+    assert "Łukasz" in order
+    assert "O’Brien–Zoë" in order

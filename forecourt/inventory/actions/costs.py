@@ -33,25 +33,15 @@ def add_cost(
 ) -> VehicleCost:
     require_permission(actor, "inventory.add_vehiclecost")
     locked = lock_vehicle(actor, vehicle, "inventory.view_vehicle")
-    cost = VehicleCost(
-        vehicle=locked,
+    return _record_cost(
+        actor,
+        locked,
         kind=kind,
-        amount=validate_amount(amount),
+        amount=amount,
         vendor=vendor,
         incurred_on=incurred_on or timezone.localdate(),
         description=description,
-        created_by=acting_user(actor),
     )
-    cost.full_clean()
-    cost.save()
-    save_vehicle(locked, [])
-    audit.record(
-        actor,
-        "inventory.add_cost",
-        locked,
-        {"cost": [None, f"{cost.get_kind_display()} {cost.amount} {vendor}".strip()]},
-    )
-    return cost
 
 
 @transaction.atomic
@@ -69,6 +59,28 @@ def add_system_cost(
     locked and the entry audited as the system's, like release_expired_holds."""
     pk = vehicle.pk if isinstance(vehicle, Vehicle) else vehicle
     locked = Vehicle.objects.select_for_update().get(pk=pk)
+    return _record_cost(
+        None,
+        locked,
+        kind=kind,
+        amount=amount,
+        vendor=vendor,
+        incurred_on=incurred_on,
+        description=description,
+    )
+
+
+def _record_cost(
+    actor: Any,
+    locked: Vehicle,
+    *,
+    kind: CostKind | str,
+    amount: Decimal | str,
+    vendor: str,
+    incurred_on: date,
+    description: str,
+) -> VehicleCost:
+    """The cost row, the vehicle's new version and the audit entry (the vehicle is locked)."""
     cost = VehicleCost(
         vehicle=locked,
         kind=kind,
@@ -76,12 +88,16 @@ def add_system_cost(
         vendor=vendor,
         incurred_on=incurred_on,
         description=description,
+        created_by=acting_user(actor) if actor is not None else None,
     )
-    cost.full_clean(exclude=["created_by"])  # the system has no user row
+    cost.full_clean(exclude=None if actor is not None else ["created_by"])
     cost.save()
     save_vehicle(locked, [])
     audit.record(
-        None, "inventory.add_cost", locked, {"cost": [None, f"{description} {cost.amount}"]}
+        actor,
+        "inventory.add_cost",
+        locked,
+        {"cost": [None, f"{cost.get_kind_display()} {cost.amount} {vendor}".strip()]},
     )
     return cost
 
